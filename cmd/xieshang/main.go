@@ -1,0 +1,343 @@
+// Command xieshang is the whole platform in one binary: the web server and the
+// tools around it (migrate, demo, user, backup, audit verify).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Asia/Shanghai even on machines without zoneinfo
+
+	"xieshang/internal/app"
+	"xieshang/internal/auth"
+	"xieshang/internal/demo"
+	"xieshang/internal/store"
+	"xieshang/internal/web"
+)
+
+const usage = `xieshang — 政协工作平台 (work platform for CPPCC committees)
+
+Usage:
+  xieshang <command> [flags]
+
+Commands:
+  serve         run the web server (and the JSON API)
+  migrate       apply database migrations and exit
+  demo          load the demo world into an empty database
+  user          create an account or reset a password
+  backup        make a consistent copy of the SQLite database
+  audit verify  check the audit log's hash chains
+
+Every command takes --db (default ./data/xieshang.db, or $XIESHANG_DB); a
+postgres:// URL selects PostgreSQL. Run 'xieshang <command> --help' for flags.
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "xieshang:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout)
+	case "demo":
+		return cmdDemo(ctx, rest, stdout)
+	case "user":
+		return cmdUser(ctx, rest, stdout)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout)
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// dbFlag adds --db with its default from $XIESHANG_DB.
+func dbFlag(fs *flag.FlagSet) *string {
+	def := os.Getenv("XIESHANG_DB")
+	if def == "" {
+		def = "./data/xieshang.db"
+	}
+	return fs.String("db", def, "database: a SQLite file path, or a postgres:// URL ($XIESHANG_DB)")
+}
+
+// openDB opens and migrates the database.
+func openDB(ctx context.Context, dsn string, out io.Writer) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, m := range applied {
+		fmt.Fprintln(out, "applied migration", m)
+	}
+	return db, nil
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	defAddr := os.Getenv("XIESHANG_ADDR")
+	if defAddr == "" {
+		defAddr = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", defAddr, "listen address ($XIESHANG_ADDR)")
+	dsn := dbFlag(fs)
+	withDemo := fs.Bool("demo", false, "load the demo world if the database is empty")
+	secure := fs.Bool("secure-cookies", os.Getenv("XIESHANG_SECURE_COOKIES") == "1",
+		"mark cookies Secure (set when served over HTTPS, $XIESHANG_SECURE_COOKIES=1)")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, err := openDB(ctx, *dsn, stdout)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *withDemo {
+		logins, err := demo.Load(ctx, db, io.Discard)
+		switch {
+		case err == nil:
+			fmt.Fprintln(stdout, "已载入演示数据 (demo world loaded). 演示账号 / demo logins:")
+			for _, l := range logins {
+				fmt.Fprintf(stdout, "  %-12s %-14s %s %s\n", l.Username, l.Password, l.Role, l.Org)
+			}
+		case errors.Is(err, demo.ErrNotEmpty):
+			fmt.Fprintln(stdout, "数据库已有数据，未重复载入演示数据 (database not empty, demo not reloaded); demo logins use password", demo.Password)
+		default:
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           web.New(db, web.Config{SecureCookies: *secure}, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go housekeeping(ctx, db, log)
+	fmt.Fprintf(stdout, "xieshang 已启动 (listening): http://%s/login  database: %s\n", ln.Addr(), db.Dialect)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+// housekeeping removes expired sessions and old login failures every 10 minutes.
+func housekeeping(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := db.DeleteExpiredSessions(ctx); err != nil {
+				log.Warn("housekeeping", "err", err)
+			}
+		}
+	}
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dsn := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, stdout)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintln(stdout, "database is up to date:", len(store.Migrations()), "migrations")
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	dsn := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, stdout)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logins, err := demo.Load(ctx, db, stdout)
+	if err != nil {
+		return err
+	}
+	for _, l := range logins {
+		fmt.Fprintf(stdout, "  %-12s %-14s %s %s\n", l.Username, l.Password, l.Role, l.Org)
+	}
+	return nil
+}
+
+func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || (args[0] != "create" && args[0] != "reset") {
+		fmt.Fprint(stdout, `Usage:
+  xieshang user create --username NAME --name 姓名 --role ROLE [--org ID] [--password PW]
+  xieshang user reset --username NAME [--password PW]
+
+Roles: admin office leader member coordinator cadre unit. Without --password a
+random one is generated and printed. New and reset accounts must change their
+password at first sign-in.
+`)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errors.New("user: say create or reset")
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
+	dsn := dbFlag(fs)
+	username := fs.String("username", "", "login name")
+	name := fs.String("name", "", "display name (create)")
+	role := fs.String("role", "office", "role (create)")
+	orgID := fs.Int64("org", 0, "organisation id the account is bound to (create; 0 = whole deployment, admin only)")
+	password := fs.String("password", "", "password (default: generate one)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pw := *password
+	if pw == "" {
+		pw = "Xs-" + auth.NewToken()[:12]
+	}
+	switch sub {
+	case "create":
+		r, ok := auth.ParseRole(*role)
+		if !ok {
+			return fmt.Errorf("user create: unknown role %q", *role)
+		}
+		a, err := db.CreateAccount(ctx, app.System, auth.AccountInput{Username: *username, DisplayName: *name,
+			Role: r, OrgID: *orgID, Password: pw})
+		if err != nil {
+			return fmt.Errorf("user create: %w", err)
+		}
+		fmt.Fprintf(stdout, "created %s (%s) password: %s\n", a.Username, a.Role.Label(), pw)
+	case "reset":
+		a, err := db.ResetPasswordByUsername(ctx, app.System, strings.ToLower(*username), pw)
+		if err != nil {
+			return fmt.Errorf("user reset: %w", err)
+		}
+		fmt.Fprintf(stdout, "reset %s password: %s\n", a.Username, pw)
+	}
+	return nil
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	dsn := dbFlag(fs)
+	out := fs.String("out", "", "file to write (default ./data/backup-YYYYMMDD-HHMMSS.db)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if store.IsPostgres(*dsn) {
+		fmt.Fprint(stdout, `PostgreSQL: use the server's own tools, which take a consistent snapshot:
+  pg_dump --format=custom --file=xieshang.dump "$XIESHANG_DB"
+restore into an empty database with:
+  pg_restore --no-owner --dbname="postgres://…/xieshang_restored" xieshang.dump
+`)
+		return nil
+	}
+	db, err := openDB(ctx, *dsn, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	target := *out
+	if target == "" {
+		target = "./data/backup-" + time.Now().Format("20060102-150405") + ".db"
+	}
+	n, err := db.Backup(ctx, target)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written: %s (%d bytes)\n", target, n)
+	return nil
+}
+
+func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		fmt.Fprint(stdout, "Usage:\n  xieshang audit verify [--db DSN]\n\nRecomputes every hash of every chain of the audit log and reports edits, deletions and gaps; exits 1 if any.\n")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errors.New("audit: say verify")
+	}
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	dsn := dbFlag(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit log: %d chains, %d entries checked\n", rep.Chains, rep.Entries)
+	for _, p := range rep.Problems {
+		fmt.Fprintln(stdout, "  PROBLEM:", p)
+	}
+	if len(rep.Problems) > 0 {
+		return fmt.Errorf("audit verify: %d problems found", len(rep.Problems))
+	}
+	fmt.Fprintln(stdout, "OK: every chain verifies")
+	return nil
+}

@@ -1,0 +1,111 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2Params are the argon2id cost parameters. The defaults follow RFC 9106's
+// second recommended option (64 MiB, 3 passes) scaled to 4 lanes.
+type Argon2Params struct {
+	Memory  uint32 // KiB
+	Time    uint32
+	Threads uint8
+	KeyLen  uint32
+	SaltLen uint32
+}
+
+// DefaultArgon2 is used for new hashes.
+var DefaultArgon2 = Argon2Params{Memory: 64 * 1024, Time: 3, Threads: 4, KeyLen: 32, SaltLen: 16}
+
+// FastArgon2 is for tests and the demo loader only: same algorithm, tiny cost.
+var FastArgon2 = Argon2Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// HashPassword returns an argon2id hash in the PHC string format:
+// $argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>
+func HashPassword(password string, p Argon2Params) (string, error) {
+	salt := make([]byte, p.SaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// ErrBadHash means a stored hash is not a readable argon2id PHC string.
+var ErrBadHash = errors.New("auth: stored password hash is not argon2id")
+
+// CheckPassword reports whether password matches the stored argon2id hash.
+func CheckPassword(hash, password string) (bool, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, ErrBadHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, ErrBadHash
+	}
+	var p Argon2Params
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return false, ErrBadHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, ErrBadHash
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false, ErrBadHash
+	}
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// CheckPasswordPolicy returns "" when a new password is acceptable, otherwise
+// the reason in Chinese: at least 10 characters with at least three of
+// lower case, upper case, digits and symbols, and not containing the username.
+func CheckPasswordPolicy(password, username string) string {
+	if utf8.RuneCountInString(password) < 10 {
+		return "密码至少10位"
+	}
+	if len(password) > 128 {
+		return "密码不能超过128个字符"
+	}
+	var lower, upper, digit, other bool
+	for _, c := range password {
+		switch {
+		case unicode.IsLower(c):
+			lower = true
+		case unicode.IsUpper(c):
+			upper = true
+		case unicode.IsDigit(c):
+			digit = true
+		default:
+			other = true
+		}
+	}
+	n := 0
+	for _, b := range []bool{lower, upper, digit, other} {
+		if b {
+			n++
+		}
+	}
+	if n < 3 {
+		return "密码须包含大写字母、小写字母、数字、符号中的至少三类"
+	}
+	if username != "" && strings.Contains(strings.ToLower(password), strings.ToLower(username)) {
+		return "密码不能包含用户名"
+	}
+	return ""
+}

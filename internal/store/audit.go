@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"xieshang/internal/app"
+	"xieshang/internal/audit"
+)
+
+// Change describes one change for the audit log; Before and After are marshalled
+// to JSON (nil for a creation's Before or a deletion's After).
+type Change struct {
+	Action    string
+	Entity    string
+	EntityID  int64
+	Committee int64  // the chain: committee of the changed record, 0 for deployment-wide
+	OrgPath   string // organisation path the change concerns, for scoping the log
+	Summary   string
+	Before    any
+	After     any
+}
+
+// Audit appends a change to its committee's chain inside the transaction, so
+// the change and its log row commit together or not at all.
+func (tx *Tx) Audit(ctx context.Context, actor app.Actor, c Change) error {
+	before, err := marshalAudit(c.Before)
+	if err != nil {
+		return app.Internal(err, "audit: marshal before")
+	}
+	after, err := marshalAudit(c.After)
+	if err != nil {
+		return app.Internal(err, "audit: marshal after")
+	}
+	e := audit.Entry{
+		Chain: c.Committee, At: tx.Now.Truncate(time.Microsecond), AccountID: actor.AccountID, Actor: actor.Name,
+		IP: actor.IP, Action: c.Action, Entity: c.Entity, EntityID: c.EntityID, OrgPath: c.OrgPath,
+		Summary: c.Summary, Before: before, After: after, Alg: audit.AlgSHA256,
+	}
+	// Lock the chain's head (inserting it on first use) so appends are serial.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (chain, committee_id, seq, hash) VALUES ($1, $1, 0, '')
+		ON CONFLICT (chain) DO NOTHING`, e.Chain); err != nil {
+		return app.Internal(err, "audit: head")
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE chain = $1`+tx.db.Dialect.forUpdate(),
+		e.Chain).Scan(&seq, &e.PrevHash); err != nil {
+		return app.Internal(err, "audit: lock head")
+	}
+	e.Seq = seq + 1
+	if e.Hash, err = audit.ComputeHash(e); err != nil {
+		return app.Internal(err, "audit: hash")
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (committee_id, chain, seq, at, account_id, actor, ip,
+		action, entity, entity_id, org_path, summary, before_json, after_json, alg, prev_hash, hash)
+		VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		e.Chain, e.Seq, e.At, e.AccountID, e.Actor, e.IP, e.Action, e.Entity, e.EntityID, e.OrgPath,
+		e.Summary, e.Before, e.After, e.Alg, e.PrevHash, e.Hash); err != nil {
+		return app.Internal(err, "audit: insert")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $2, hash = $3 WHERE chain = $1`,
+		e.Chain, e.Seq, e.Hash); err != nil {
+		return app.Internal(err, "audit: advance head")
+	}
+	return nil
+}
+
+func marshalAudit(v any) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// AuditFilter narrows the audit list.
+type AuditFilter struct {
+	Entity    string
+	EntityID  int64
+	AccountID int64
+	Action    string
+	From, To  app.Date // inclusive, in the committee time zone
+	Offset    int
+	Limit     int
+}
+
+const auditColumns = `id, chain, seq, at, account_id, actor, ip, action, entity, entity_id, org_path,
+	summary, before_json, after_json, alg, prev_hash, hash`
+
+func scanAudit(s scanner, e *audit.Entry, extra ...any) error {
+	return s.Scan(append([]any{&e.ID, &e.Chain, &e.Seq, &e.At, &e.AccountID, &e.Actor, &e.IP, &e.Action,
+		&e.Entity, &e.EntityID, &e.OrgPath, &e.Summary, &e.Before, &e.After, &e.Alg, &e.PrevHash, &e.Hash}, extra...)...)
+}
+
+// FindAuditEntries lists log rows about organisations in the actor's subtree,
+// newest first, with the total for paging.
+func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilter) ([]audit.Entry, int, error) {
+	q := `SELECT ` + auditColumns + `, COUNT(*) OVER() FROM audit_log WHERE org_path LIKE $1 || '%'`
+	args := []any{actor.Path}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(" AND "+cond, len(args))
+	}
+	if f.Entity != "" {
+		add("entity = $%d", f.Entity)
+	}
+	if f.EntityID != 0 {
+		add("entity_id = $%d", f.EntityID)
+	}
+	if f.AccountID != 0 {
+		add("account_id = $%d", f.AccountID)
+	}
+	if f.Action != "" {
+		add("action = $%d", f.Action)
+	}
+	if !f.From.IsZero() {
+		add("at >= $%d", f.From.Time(db.Loc).UTC())
+	}
+	if !f.To.IsZero() {
+		add("at < $%d", f.To.Time(db.Loc).AddDate(0, 0, 1).UTC())
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	args = append(args, f.Limit, f.Offset)
+	q += fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args))
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, app.Internal(err, "find audit entries")
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	total := 0
+	for rows.Next() {
+		var e audit.Entry
+		if err := scanAudit(rows, &e, &total); err != nil {
+			return nil, 0, app.Internal(err, "scan audit entry")
+		}
+		out = append(out, e)
+	}
+	return out, total, app.Internal(rows.Err(), "find audit entries")
+}
+
+// VerifyReport is the outcome of verifying every chain.
+type VerifyReport struct {
+	Chains   int
+	Entries  int64
+	Problems []audit.Problem
+}
+
+// VerifyAudit walks every chain in seq order, recomputing each hash and checking
+// links, gaps and the head: any edit, deletion or insertion is reported.
+func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
+	var rep VerifyReport
+	heads := map[int64][2]string{}
+	var chains []int64
+	rows, err := db.read.QueryContext(ctx, `SELECT chain, seq, hash FROM audit_head ORDER BY chain`)
+	if err != nil {
+		return rep, fmt.Errorf("verify audit: heads: %w", err)
+	}
+	for rows.Next() {
+		var c, seq int64
+		var h string
+		if err := rows.Scan(&c, &seq, &h); err != nil {
+			rows.Close()
+			return rep, err
+		}
+		heads[c] = [2]string{fmt.Sprint(seq), h}
+		chains = append(chains, c)
+	}
+	rows.Close()
+	// Chains that have rows but lost their head are reported too.
+	rows, err = db.read.QueryContext(ctx, `SELECT DISTINCT chain FROM audit_log`)
+	if err != nil {
+		return rep, fmt.Errorf("verify audit: chains: %w", err)
+	}
+	for rows.Next() {
+		var c int64
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return rep, err
+		}
+		if _, ok := heads[c]; !ok {
+			rep.Problems = append(rep.Problems, audit.Problem{Chain: c, What: "chain has entries but no head"})
+		}
+	}
+	rows.Close()
+	for _, c := range chains {
+		v := audit.NewVerifier(c)
+		if err := db.walkChain(ctx, c, v.Add); err != nil {
+			return rep, err
+		}
+		var headSeq int64
+		fmt.Sscan(heads[c][0], &headSeq)
+		v.Finish(headSeq, heads[c][1])
+		rep.Chains++
+		rep.Entries += v.Count
+		rep.Problems = append(rep.Problems, v.Problems...)
+	}
+	return rep, nil
+}
+
+func (db *DB) walkChain(ctx context.Context, chain int64, fn func(audit.Entry)) error {
+	const page = 5000
+	after := int64(0)
+	for {
+		rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log
+			WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3`, chain, after, page)
+		if err != nil {
+			return fmt.Errorf("verify audit: chain %d: %w", chain, err)
+		}
+		n := 0
+		for rows.Next() {
+			var e audit.Entry
+			if err := scanAudit(rows, &e); err != nil {
+				rows.Close()
+				return fmt.Errorf("verify audit: scan: %w", err)
+			}
+			fn(e)
+			after = e.Seq
+			n++
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		if n < page {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,226 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"xieshang/internal/app"
+)
+
+const (
+	sessionCookie = "xs_session"
+	loginCSRF     = "xs_login_csrf"
+)
+
+// securityHeaders sets the headers every answer carries. The CSP allows no
+// inline script or style: pages load app.css and app.js from /static only.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loadSession finds the session cookie or bearer token and puts who is
+// signed in into the request context. It never refuses: routes decide.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &reqState{}
+		ip := clientIP(r)
+		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			a, err := s.db.FindAPIToken(r.Context(), strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
+			if err == nil {
+				st.account, st.bearer, st.signed = a, true, true
+			} else if app.ErrorCode(err) == app.EINTERNAL {
+				s.fail(w, r, err)
+				return
+			}
+		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			sess, a, err := s.db.FindSession(r.Context(), c.Value)
+			if err == nil {
+				st.account, st.session, st.token, st.signed = a, sess, c.Value, true
+			} else if app.ErrorCode(err) == app.EINTERNAL {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if st.signed {
+			st.actor = st.account.Actor(ip)
+		} else {
+			st.actor = app.Actor{IP: ip}
+		}
+		next.ServeHTTP(w, r.WithContext(withState(r.Context(), st)))
+	})
+}
+
+// wrap applies the route's requirements: sign-in, permission, CSRF token on
+// state changes, body size; then runs the handler and maps its error.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		if rt.API {
+			r = r.WithContext(withAPI(r.Context()))
+		}
+		if !rt.Public {
+			if !st.signed {
+				if rt.API {
+					s.fail(w, r, app.Errorf(app.EUNAUTHORIZED, "请先登录或提供有效的API令牌"))
+					return
+				}
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			if st.account.MustChangePassword && !rt.API && !strings.HasPrefix(rt.Pattern, "/me/password") &&
+				rt.Pattern != "/logout" && r.Method == http.MethodGet {
+				http.Redirect(w, r, "/me/password", http.StatusSeeOther)
+				return
+			}
+			if rt.Perm != "" && !st.account.Role.Can(rt.Perm) {
+				s.fail(w, r, app.Errorf(app.EFORBIDDEN, "您的角色（%s）无权进行此操作", st.account.Role.Label()))
+				return
+			}
+		}
+		limit := s.cfg.MaxFormBytes
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = s.cfg.MaxUploadBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if unsafeMethod(r.Method) && st.signed && !st.bearer {
+			if !s.checkCSRF(r, st.session.CSRFToken) {
+				s.fail(w, r, app.Errorf(app.EFORBIDDEN, "页面已过期或请求来源无效，请刷新页面后重试"))
+				return
+			}
+		}
+		if err := rt.Handle(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// checkCSRF compares the request's token (header, or form field) with want.
+func (s *Server) checkCSRF(r *http.Request, want string) bool {
+	got := r.Header.Get("X-CSRF-Token")
+	if got == "" {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			if err := r.ParseMultipartForm(32 << 10); err != nil {
+				return false
+			}
+		}
+		got = r.PostFormValue("csrf_token")
+	}
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// newLoginCSRF sets a double-submit cookie for the login form (there is no
+// session yet) and returns its value.
+func (s *Server) newLoginCSRF(w http.ResponseWriter) string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	v := hex.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: loginCSRF, Value: v, Path: "/login", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	return v
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+}
+
+// clientIP is the peer address. X-Forwarded-For is not trusted: behind a
+// proxy, configure the proxy to set the peer (documented in the README).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush lets Server-Sent Events through the wrapper.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// logRequests logs method, path (never the query, which may hold personal
+// data), status, size and duration with a request id.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		b := make([]byte, 6)
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if s.log == nil {
+			return
+		}
+		level := slog.LevelDebug
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(r.Context(), level, "request", "id", id, "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "bytes", sw.bytes, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+// recoverer turns a panic into a logged 500.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.fail(w, r, app.Internal(fmt.Errorf("panic: %v", v), r.Method+" "+r.URL.Path))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+

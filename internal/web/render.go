@@ -1,0 +1,140 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"xieshang/internal/app"
+	"xieshang/internal/auth"
+	"xieshang/internal/web/view"
+)
+
+// page builds the layout data for a signed-in request.
+func page(r *http.Request, title, nav string) view.Page {
+	st := state(r)
+	p := view.Page{Title: title, Nav: nav, CSRF: st.session.CSRFToken, Flash: r.URL.Query().Get("ok")}
+	if st.signed {
+		role := st.account.Role
+		org := st.account.OrgName
+		if st.account.OrgID == 0 {
+			org = "全平台"
+		}
+		p.User = &view.User{Name: st.account.DisplayName, RoleLabel: role.Label(), OrgName: org, Can: map[string]bool{
+			"orgs":     role.Can(auth.OrgRead),
+			"members":  role.Can(auth.MemberRead),
+			"accounts": role.Can(auth.AccountManage),
+			"audit":    role.Can(auth.AuditRead),
+		}}
+	}
+	if msg, ok := flashMessages[p.Flash]; ok {
+		p.Flash = msg
+	} else {
+		p.Flash = ""
+	}
+	return p
+}
+
+// flashMessages are the success notes a redirect may ask for with ?ok=key;
+// only known keys are shown, so a link cannot put arbitrary text on a page.
+var flashMessages = map[string]string{
+	"saved":    "已保存",
+	"created":  "已创建",
+	"moved":    "已调整隶属关系",
+	"archived": "已撤销",
+	"deleted":  "已删除",
+	"password": "密码已修改",
+	"reset":    "密码已重置，请将新密码告知本人",
+	"imported": "导入完成",
+	"unlocked": "账号已解锁",
+	"revoked":  "已吊销",
+}
+
+// render writes a templ component with a status.
+func render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	return c.Render(r.Context(), w)
+}
+
+// httpStatus maps an error code to a status.
+func httpStatus(code string) int {
+	switch code {
+	case app.EINVALID:
+		return http.StatusUnprocessableEntity
+	case app.ENOTFOUND:
+		return http.StatusNotFound
+	case app.ECONFLICT:
+		return http.StatusConflict
+	case app.EFORBIDDEN:
+		return http.StatusForbidden
+	case app.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case app.ETHROTTLED:
+		return http.StatusTooManyRequests
+	case app.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+type apiKey struct{}
+
+func withAPI(ctx context.Context) context.Context { return context.WithValue(ctx, apiKey{}, true) }
+
+func isAPI(r *http.Request) bool { v, _ := r.Context().Value(apiKey{}).(bool); return v }
+
+// fail answers an error: JSON for the API, an error page otherwise. Internal
+// errors are logged with their cause and shown only as 系统内部错误.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = app.Errorf(app.ETOOLARGE, "提交的内容过大（上限 %d KB）", mbe.Limit/1024)
+	}
+	code := app.ErrorCode(err)
+	status := httpStatus(code)
+	if code == app.EINTERNAL && s.log != nil {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if isAPI(r) {
+		writeJSON(w, status, map[string]any{"error": map[string]any{
+			"code": code, "message": app.ErrorMessage(err), "fields": app.ErrorFields(err)}})
+		return
+	}
+	title := map[int]string{404: "未找到", 403: "无权访问", 401: "请先登录", 409: "操作冲突", 413: "内容过大",
+		422: "提交的内容有误", 429: "请求过于频繁", 500: "系统内部错误"}[status]
+	render(w, r, status, view.ErrorPage(page(r, title, ""), status, app.ErrorMessage(err)))
+}
+
+// writeJSON writes v as JSON with a status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// redirect answers a successful form post (303 See Other).
+func redirect(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// formError reports whether err should re-render the form (field errors or an
+// expected conflict) rather than go to the error page.
+func formError(err error) bool {
+	switch app.ErrorCode(err) {
+	case app.EINVALID, app.ECONFLICT:
+		return true
+	}
+	return false
+}
+
+// formStatus is the status for re-rendering a form after err.
+func formStatus(err error) int { return httpStatus(app.ErrorCode(err)) }

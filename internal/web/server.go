@@ -1,0 +1,129 @@
+// Package web serves the server-rendered interface and mounts the JSON API:
+// the route table (each route names the permission it needs), middleware for
+// sessions, CSRF and security headers, and thin handlers, one file per area.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+
+	"xieshang/internal/app"
+	"xieshang/internal/auth"
+	"xieshang/internal/store"
+	"xieshang/internal/web/static"
+)
+
+// Config holds the web layer's settings.
+type Config struct {
+	// SecureCookies marks cookies Secure; set when served over TLS (directly
+	// or behind a TLS-terminating proxy).
+	SecureCookies bool
+	// MaxFormBytes limits ordinary form and JSON bodies; MaxUploadBytes file uploads.
+	MaxFormBytes   int64
+	MaxUploadBytes int64
+}
+
+// DefaultConfig is used where a field is zero.
+var DefaultConfig = Config{MaxFormBytes: 1 << 20, MaxUploadBytes: 20 << 20}
+
+// Route is one entry of the route table. Perm "" means any signed-in account;
+// Public routes need no sign-in. API routes answer JSON.
+type Route struct {
+	Method  string
+	Pattern string
+	Perm    auth.Permission
+	Public  bool
+	API     bool
+	Handle  func(w http.ResponseWriter, r *http.Request) error
+}
+
+// Server is the HTTP handler of the whole application.
+type Server struct {
+	db      *store.DB
+	cfg     Config
+	log     *slog.Logger
+	routes  []Route
+	handler http.Handler
+	imports *importTracker
+}
+
+// New builds the server and its routes.
+func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
+	if cfg.MaxFormBytes == 0 {
+		cfg.MaxFormBytes = DefaultConfig.MaxFormBytes
+	}
+	if cfg.MaxUploadBytes == 0 {
+		cfg.MaxUploadBytes = DefaultConfig.MaxUploadBytes
+	}
+	s := &Server{db: db, cfg: cfg, log: log, imports: newImportTracker()}
+	s.routes = slices.Concat(
+		s.authRoutes(),
+		s.homeRoutes(),
+		s.orgRoutes(),
+		s.memberRoutes(),
+		s.accountRoutes(),
+		s.auditRoutes(),
+		s.apiRoutes(),
+	)
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
+	}
+	mux.Handle("GET /static/", static.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := db.Ping(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready"))
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, app.NotFound("页面"))
+	})
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "跨站请求被拒绝"))
+	}))
+	s.handler = s.recoverer(s.logRequests(securityHeaders(cop.Handler(s.loadSession(mux)))))
+	return s
+}
+
+// Routes returns the route table, for the access-matrix and OpenAPI tests.
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// reqState is what the middleware learns about a request.
+type reqState struct {
+	account auth.Account
+	session auth.Session
+	token   string // the session cookie's token
+	bearer  bool   // authenticated by an API token
+	signed  bool
+	actor   app.Actor
+}
+
+type ctxKey struct{}
+
+func state(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(ctxKey{}).(*reqState); ok {
+		return st
+	}
+	return &reqState{}
+}
+
+func withState(ctx context.Context, st *reqState) context.Context {
+	return context.WithValue(ctx, ctxKey{}, st)
+}
+
+// actor is the signed-in account as the store sees it.
+func actor(r *http.Request) app.Actor { return state(r).actor }
+
+// can reports whether the signed-in account holds p.
+func can(r *http.Request, p auth.Permission) bool {
+	st := state(r)
+	return st.signed && st.account.Role.Can(p)
+}

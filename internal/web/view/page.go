@@ -1,0 +1,133 @@
+// Package view holds the pages as templ components. Components receive plain
+// values prepared by the handlers; no queries and no business rules here.
+package view
+
+import (
+	"net/url"
+	"strconv"
+
+	"xieshang/internal/app"
+)
+
+// Page is what every page's layout needs.
+type Page struct {
+	Title string
+	Nav   string // the active top-level section: home, orgs, members, accounts, audit
+	User  *User  // nil on public pages
+	CSRF  string
+	Flash string // a one-off success message
+}
+
+// User is the signed-in account as the layout shows it.
+type User struct {
+	Name      string
+	RoleLabel string
+	OrgName   string
+	// Sections the account may open, by Nav key.
+	Can map[string]bool
+}
+
+// Option is one choice of a select box.
+type Option struct {
+	Value string
+	Label string
+}
+
+// Field describes one form input.
+type Field struct {
+	Name     string
+	Label    string
+	Type     string // text, password, date, number, email, tel, textarea, file
+	Value    string
+	Error    string
+	Hint     string
+	Required bool
+	Options  []Option // for select
+	Attrs    map[string]string
+}
+
+// FieldFrom fills a field's error from a form's field errors.
+func FieldFrom(errs app.FieldErrors, f Field) Field {
+	f.Error = errs.Get(f.Name)
+	return f
+}
+
+// Pager describes a paginated list.
+type Pager struct {
+	Total  int
+	Offset int
+	Limit  int
+	Query  url.Values // the current filters, without offset
+	Path   string
+}
+
+// Pages reports whether there is more than one page.
+func (p Pager) Pages() bool { return p.Total > p.Limit }
+
+// Prev returns the previous page's URL, or "".
+func (p Pager) Prev() string {
+	if p.Offset <= 0 {
+		return ""
+	}
+	return p.at(max(0, p.Offset-p.Limit))
+}
+
+// Next returns the next page's URL, or "".
+func (p Pager) Next() string {
+	if p.Offset+p.Limit >= p.Total {
+		return ""
+	}
+	return p.at(p.Offset + p.Limit)
+}
+
+func (p Pager) at(off int) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("offset", strconv.Itoa(off))
+	return p.Path + "?" + q.Encode()
+}
+
+// Range is "第 1–50 条，共 400 条".
+func (p Pager) Range() string {
+	if p.Total == 0 {
+		return "共 0 条"
+	}
+	end := min(p.Offset+p.Limit, p.Total)
+	return "第 " + strconv.Itoa(p.Offset+1) + "–" + strconv.Itoa(end) + " 条，共 " + strconv.Itoa(p.Total) + " 条"
+}
+
+// SortLink returns the URL that sorts a list by col, toggling direction when it
+// is already the sort column.
+func SortLink(path string, q url.Values, col string) string {
+	n := url.Values{}
+	for k, v := range q {
+		n[k] = v
+	}
+	n.Del("offset")
+	if q.Get("sort") == col && q.Get("dir") != "desc" {
+		n.Set("dir", "desc")
+	} else {
+		n.Del("dir")
+	}
+	n.Set("sort", col)
+	return path + "?" + n.Encode()
+}
+
+// SortMark is ▲ or ▼ on the current sort column.
+func SortMark(q url.Values, col string) string {
+	if q.Get("sort") != col {
+		return ""
+	}
+	if q.Get("dir") == "desc" {
+		return " ▼"
+	}
+	return " ▲"
+}
+
+// I64 formats an id for attributes and URLs.
+func I64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Itoa formats an int.
+func Itoa(n int) string { return strconv.Itoa(n) }
