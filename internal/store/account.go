@@ -347,3 +347,10 @@ func (db *DB) ResetPassword(ctx context.Context, actor app.Actor, id int64, pass
 			Committee: a.CommitteeID, OrgPath: a.OrgPath, Summary: "重置密码 " + a.Username})
 	})
 }
+
+// ClearMustChangePassword lets an account keep its current password; for the
+// demo world and test fixtures, whose passwords are printed on purpose.
+func (db *DB) ClearMustChangePassword(ctx context.Context, id int64) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE account SET must_change_password = FALSE WHERE id = $1`, id)
+	return app.Internal(err, "clear must-change-password")
+}

@@ -36,6 +36,7 @@ type Route struct {
 	Perm    auth.Permission
 	Public  bool
 	API     bool
+	Doc     *APIDoc // required for API routes: feeds /api/v1/openapi.json
 	Handle  func(w http.ResponseWriter, r *http.Request) error
 }
 
