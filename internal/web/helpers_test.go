@@ -28,10 +28,10 @@ const testPassword = "Test-pass-2026"
 // (whole deployment), "<role>-city" and "<role>-a" for every other role, and
 // "office-b".
 type env struct {
-	t    *testing.T
-	db   *store.DB
-	srv  *httptest.Server
-	web  *web.Server
+	t                                     *testing.T
+	db                                    *store.DB
+	srv                                   *httptest.Server
+	web                                   *web.Server
 	city, countyA, countyB, town, village org.Org
 }
 
