@@ -1,0 +1,140 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestHashPasswordArgon2id(t *testing.T) {
+	h, err := HashPassword("Correct-horse-9", FastArgon2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=1024,t=1,p=1$") {
+		t.Fatalf("hash %q is not an argon2id PHC string", h)
+	}
+	ok, err := CheckPassword(h, "Correct-horse-9")
+	if err != nil || !ok {
+		t.Fatalf("right password: ok=%v err=%v", ok, err)
+	}
+	if ok, _ := CheckPassword(h, "correct-horse-9"); ok {
+		t.Fatal("wrong password accepted")
+	}
+	h2, _ := HashPassword("Correct-horse-9", FastArgon2)
+	if h2 == h {
+		t.Fatal("two hashes of one password are equal: salt missing")
+	}
+	// The default cost is what production uses: RFC 9106's 64 MiB option.
+	if DefaultArgon2.Memory != 64*1024 || DefaultArgon2.Time < 3 {
+		t.Fatalf("DefaultArgon2 = %+v", DefaultArgon2)
+	}
+}
+
+func TestCheckPasswordBadHash(t *testing.T) {
+	for _, h := range []string{"", "plain", "$2a$10$abcdefghijklmnopqrstuv", "$argon2i$v=19$m=1,t=1,p=1$AA$AA",
+		"$argon2id$v=18$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=x,t=1,p=1$AA$AA", "$argon2id$v=19$m=1024,t=1,p=1$!!$AA"} {
+		if _, err := CheckPassword(h, "x"); err == nil {
+			t.Errorf("CheckPassword(%q) accepted a bad hash", h)
+		}
+	}
+}
+
+func TestPasswordPolicy(t *testing.T) {
+	cases := []struct{ pw, user, want string }{
+		{"Short-1", "u", "密码至少10位"},
+		{"alllowercase", "u", "密码须包含大写字母、小写字母、数字、符号中的至少三类"},
+		{"lower-and-symbols", "u", "密码须包含大写字母、小写字母、数字、符号中的至少三类"},
+		{"Lower-and-symbols", "u", ""},
+		{"Zhangsan-2026", "zhangsan", "密码不能包含用户名"},
+		{"密码Abcdef123", "u", ""},
+		{strings.Repeat("Aa1", 50), "u", "密码不能超过128个字符"},
+	}
+	for _, c := range cases {
+		if got := CheckPasswordPolicy(c.pw, c.user); got != c.want {
+			t.Errorf("policy(%q) = %q, want %q", c.pw, got, c.want)
+		}
+	}
+}
+
+func TestRoleGrants(t *testing.T) {
+	cases := []struct {
+		role Role
+		perm Permission
+		want bool
+	}{
+		{Admin, AccountManage, true},
+		{Office, MemberWrite, true},
+		{Leader, MemberRead, true},
+		{Leader, MemberWrite, false},
+		{MemberRole, MemberRead, false},
+		{Coordinator, OrgWrite, false},
+		{Unit, OrgRead, false},
+	}
+	for _, c := range cases {
+		if got := c.role.Can(c.perm); got != c.want {
+			t.Errorf("%s.Can(%s) = %v", c.role, c.perm, got)
+		}
+	}
+	if Office.CanAssign(Admin) || !Admin.CanAssign(Admin) || !Office.CanAssign(Cadre) || Leader.CanAssign(MemberRole) {
+		t.Error("CanAssign")
+	}
+	for _, r := range Roles {
+		if r.Label() == string(r) {
+			t.Errorf("role %s has no Chinese label", r)
+		}
+		if p, ok := ParseRole(r.Label()); !ok || p != r {
+			t.Errorf("ParseRole(%s)", r.Label())
+		}
+		for _, p := range r.Grants() {
+			found := false
+			for _, q := range Permissions {
+				found = found || p == q
+			}
+			if !found {
+				t.Errorf("%s grants unknown permission %s", r, p)
+			}
+		}
+	}
+}
+
+func TestAccountInputValidate(t *testing.T) {
+	in := AccountInput{Username: " Bad Name ", DisplayName: "", Role: "boss", Password: "x"}
+	errs := in.Validate(true)
+	for _, f := range []string{"username", "display_name", "role", "password"} {
+		if errs.Get(f) == "" {
+			t.Errorf("no error on %s: %v", f, errs)
+		}
+	}
+	in = AccountInput{Username: "Zhang.san", DisplayName: "张三", Role: MemberRole, OrgID: 3, Password: "Good-pass-2026"}
+	errs = in.Validate(true)
+	if in.Username != "zhang.san" || errs.Get("member_id") != "委员账号须关联委员" || len(errs) != 1 {
+		t.Errorf("member account: %v (username %q)", errs, in.Username)
+	}
+}
+
+func TestSessionPolicy(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	p := SessionPolicy{Idle: 2 * time.Hour, Absolute: 12 * time.Hour}
+	s := Session{ExpiresAt: now.Add(12 * time.Hour), LastSeenAt: now}
+	if !p.Valid(s, now.Add(time.Hour)) {
+		t.Error("fresh session invalid")
+	}
+	if p.Valid(s, now.Add(2*time.Hour+time.Second)) {
+		t.Error("idle session still valid")
+	}
+	s.LastSeenAt = now.Add(12 * time.Hour)
+	if p.Valid(s, now.Add(12*time.Hour)) {
+		t.Error("session past absolute expiry still valid")
+	}
+}
+
+func TestTokens(t *testing.T) {
+	a, b := NewToken(), NewToken()
+	if a == b || len(a) < 40 {
+		t.Fatalf("tokens %q %q", a, b)
+	}
+	if TokenHash(a) == a || len(TokenHash(a)) != 64 || TokenHash(a) != TokenHash(a) {
+		t.Fatal("TokenHash")
+	}
+}
