@@ -15,11 +15,11 @@
 # Every function returns non-zero on failure instead of relying on `set -e`,
 # so they behave the same when called from an `if` or `||`.
 
-PG_TMPDIR=${PG_TMPDIR:-}
-PG_DATA=${PG_DATA:-}
-PG_PORT=${PG_PORT:-}
-PG_LOG=${PG_LOG:-}
-PG_PID=${PG_PID:-}
+PG_TMPDIR=''
+PG_DATA=''
+PG_PORT=''
+PG_LOG=''
+PG_PID=''
 _XS_APT_UPDATED=${_XS_APT_UPDATED:-}
 
 _pg_msg() { printf '%s\n' "pg: $*" >&2; }
@@ -139,10 +139,10 @@ pg_start() {
 		[ "$port" -eq 54329 ] && continue # a developer's long-running cluster
 		_pg_port_busy "$port" && continue
 		: >"$PG_LOG"
-		[ "$(id -u)" -eq 0 ] && chown postgres: "$PG_LOG"
+		if [ "$(id -u)" -eq 0 ]; then chown postgres: "$PG_LOG"; fi
 		if _pg_as "$bindir/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
 			-o "-c listen_addresses=127.0.0.1 -p $port -k $PG_TMPDIR/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
-			start >/dev/null; then
+			start >"$PG_TMPDIR/pg_ctl.out" 2>&1; then
 			started=1
 			break
 		fi
@@ -155,7 +155,9 @@ pg_start() {
 		break
 	done
 	if [ -z "$started" ]; then
-		_pg_msg "could not start PostgreSQL (ports $first..$((last - 1))); server log:"
+		_pg_msg "could not start PostgreSQL (ports $first..$((last - 1)))"
+		cat "$PG_TMPDIR/pg_ctl.out" >&2 2>/dev/null || true
+		_pg_msg "server log:"
 		tail -n 30 "$PG_LOG" >&2 || true
 		return 1
 	fi
@@ -178,6 +180,15 @@ pg_start() {
 	_pg_msg "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') up on 127.0.0.1:$PG_PORT (pid ${PG_PID:-?}, dir $PG_TMPDIR)"
 }
 
+# _pg_is_ours PID: true while PID is alive and is the postmaster of our data
+# dir (so a recycled pid is never signalled).
+_pg_is_ours() {
+	[[ "$1" =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null || return 1
+	if [ -r "/proc/$1/cmdline" ]; then
+		tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$PG_DATA"
+	fi
+}
+
 pg_stop() {
 	local dir=$PG_TMPDIR pid='' bindir i
 	[ -n "$dir" ] || return 0
@@ -190,13 +201,13 @@ pg_stop() {
 	# Belt and braces: if pg_ctl could not stop our postmaster, signal it by pid
 	# (SIGQUIT = immediate shutdown, then SIGKILL).
 	pid=${pid:-$PG_PID}
-	if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+	if _pg_is_ours "$pid"; then
 		kill -QUIT "$pid" 2>/dev/null || true
 		for ((i = 0; i < 50; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
+			_pg_is_ours "$pid" || break
 			sleep 0.2
 		done
-		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+		if _pg_is_ours "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
 	fi
 	case $dir in
 	/tmp/xieshang-pg.*) rm -rf -- "$dir" ;;
