@@ -49,7 +49,12 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if errors.Is(err, flag.ErrHelp) {
+			err = nil // --help printed the flags; asking for help is not a failure
+		}
+	}()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -186,6 +191,7 @@ func housekeeping(ctx context.Context, db *store.DB, log *slog.Logger) {
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stdout)
 	dsn := dbFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -201,7 +207,9 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stdout)
 	dsn := dbFlag(fs)
+	members := fs.Int("members", 0, "members of the city committee (default 400; scripts/bench uses 10000)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -210,7 +218,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	logins, err := demo.Load(ctx, db, stdout)
+	logins, err := demo.LoadWith(ctx, db, stdout, demo.Options{CityMembers: *members})
 	if err != nil {
 		return err
 	}
@@ -237,6 +245,7 @@ password at first sign-in.
 	}
 	sub := args[0]
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
+	fs.SetOutput(stdout)
 	dsn := dbFlag(fs)
 	username := fs.String("username", "", "login name")
 	name := fs.String("name", "", "display name (create)")
@@ -279,6 +288,7 @@ password at first sign-in.
 
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(stdout)
 	dsn := dbFlag(fs)
 	out := fs.String("out", "", "file to write (default ./data/backup-YYYYMMDD-HHMMSS.db)")
 	if err := fs.Parse(args); err != nil {
@@ -318,6 +328,7 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("audit: say verify")
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(stdout)
 	dsn := dbFlag(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

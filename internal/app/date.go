@@ -28,7 +28,7 @@ func ParseDate(s string) (Date, error) {
 	r := strings.NewReplacer("/", "-", ".", "-", "年", "-", "月", "-", "日", "")
 	n := r.Replace(s)
 	t, err := time.Parse("2006-1-2", n)
-	if err != nil {
+	if err != nil || t.Year() < 1000 { // "0000-01-01" is no date; 0987 would not read back from Chinese()
 		return Date{}, fmt.Errorf("日期格式应为 YYYY-MM-DD")
 	}
 	return DateOf(t), nil

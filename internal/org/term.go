@@ -98,3 +98,78 @@ var DefaultSpecialCommittees = []string{
 	"教科卫体委员会", "社会和法制委员会", "民族宗教委员会",
 	"港澳台侨和外事委员会", "文化文史和学习委员会",
 }
+
+// Label is the term's name, e.g. 第十三届.
+func (t Term) Label() string { return "第" + Numeral(t.Number) + "届" }
+
+// Span is the term's dates for people: '2022-01-10 至 2027-01-09', or
+// '2022-01-10 起' while it runs.
+func (t Term) Span() string {
+	if t.EndDate.IsZero() {
+		return t.StartDate.String() + " 起"
+	}
+	return t.StartDate.String() + " 至 " + t.EndDate.String()
+}
+
+// Overlaps reports whether two terms share at least one day. Both ends are
+// inclusive; an unset end date runs on indefinitely.
+func (t Term) Overlaps(u Term) bool {
+	tEndsBefore := !t.EndDate.IsZero() && t.EndDate.Before(u.StartDate)
+	uEndsBefore := !u.EndDate.IsZero() && u.EndDate.Before(t.StartDate)
+	return !tEndsBefore && !uEndsBefore
+}
+
+// CheckTerm validates a term against the committee's other terms (self is the
+// id of the term being edited, 0 for a new one): numbers are unique, terms do
+// not overlap, and a later number starts later.
+func CheckTerm(in TermInput, self int64, others []Term) app.FieldErrors {
+	errs := in.Validate()
+	if len(errs) > 0 {
+		return errs
+	}
+	cand := Term{ID: self, Number: in.Number, StartDate: in.StartDate, EndDate: in.EndDate}
+	add := func(field, msg string) { // one message per field is enough
+		if errs.Get(field) == "" {
+			errs.Add(field, msg)
+		}
+	}
+	for _, o := range others {
+		if o.ID == self {
+			continue
+		}
+		switch {
+		case o.Number == in.Number:
+			add("number", o.Label()+"已存在")
+		case cand.Overlaps(o):
+			if o.EndDate.IsZero() && o.StartDate.Before(in.StartDate) {
+				add("start_date", "与"+o.Label()+"（"+o.Span()+"）时间重叠，请先填写"+o.Label()+"的结束日期")
+			} else {
+				add("start_date", "与"+o.Label()+"（"+o.Span()+"）时间重叠")
+			}
+		case (o.Number < in.Number) != o.StartDate.Before(in.StartDate):
+			add("number", "届次应与时间先后一致："+o.Label()+"开始于"+o.StartDate.String())
+		}
+	}
+	return errs
+}
+
+// Numeral writes n in Chinese as terms and sessions are numbered: 1 一,
+// 10 十, 13 十三, 20 二十, 99 九十九. Numbers outside 0–99 stay in digits.
+func Numeral(n int) string {
+	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n < 0 || n > 99:
+		return app.Itoa(int64(n))
+	case n < 10:
+		return digits[n]
+	}
+	s := ""
+	if n >= 20 {
+		s = digits[n/10]
+	}
+	s += "十"
+	if n%10 != 0 {
+		s += digits[n%10]
+	}
+	return s
+}

@@ -51,6 +51,10 @@ var flashMessages = map[string]string{
 	"imported": "导入完成",
 	"unlocked": "账号已解锁",
 	"revoked":  "已吊销",
+	"seeded":   "已添加默认界别和专门委员会",
+
+	// accounts
+	"signed_out": "已强制退出该账号的全部登录",
 }
 
 // render writes a templ component with a status.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
@@ -82,6 +83,9 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		w.Write([]byte("ready"))
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") { // the API answers JSON even here
+			r = r.WithContext(withAPI(r.Context()))
+		}
 		s.fail(w, r, app.NotFound("页面"))
 	})
 	cop := http.NewCrossOriginProtection()

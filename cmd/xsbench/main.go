@@ -1,0 +1,202 @@
+// Command xsbench is scripts/bench's helper. Two modes:
+//
+//	xsbench baseline --size N [--addr 127.0.0.1:0]
+//	    serves a static HTML page of exactly N bytes on every path with a bare
+//	    net/http handler: the ceiling a page of that size could reach on this
+//	    machine, measured in the same run as the real pages.
+//
+//	xsbench profile --db FILE --user NAME --password PW --path /members?… [--n 3000] [--out cpu.prof]
+//	    runs the real handler (web.New on the database) in-process, signs in,
+//	    requests the path n times from 4 goroutines while recording a CPU
+//	    profile, and prints the time per request; read the profile with
+//	    `go tool pprof -top cpu.prof`.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/signal"
+	"regexp"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"xieshang/internal/store"
+	"xieshang/internal/web"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: xsbench baseline --size N [--addr A] | xsbench profile --db FILE --path P …")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "baseline":
+		err = baseline(os.Args[2:])
+	case "profile":
+		err = profile(os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown mode %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "xsbench:", err)
+		os.Exit(1)
+	}
+}
+
+// page returns an HTML page of exactly n bytes (at least a minimal document).
+func page(n int) []byte {
+	head := []byte("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>baseline</title></head><body><pre>\n")
+	tail := []byte("</pre></body></html>\n")
+	var b bytes.Buffer
+	b.Write(head)
+	line := "委员名单 baseline 0123456789 abcdefghijklmnopqrstuvwxyz\n"
+	for b.Len()+len(tail)+len(line) <= n {
+		b.WriteString(line)
+	}
+	for b.Len()+len(tail) < n {
+		b.WriteByte(' ')
+	}
+	b.Write(tail)
+	return b.Bytes()
+}
+
+func baseline(args []string) error {
+	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
+	size := fs.Int("size", 5000, "page size in bytes")
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	body := page(*size)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(body)
+	}), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Printf("baseline listening: http://%s/ (%d bytes)\n", ln.Addr(), len(body))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func profile(args []string) error {
+	fs := flag.NewFlagSet("profile", flag.ContinueOnError)
+	dsn := fs.String("db", "", "database (SQLite file or postgres:// URL) with the demo world")
+	user := fs.String("user", "office", "account to sign in as")
+	password := fs.String("password", "", "its password")
+	path := fs.String("path", "/members", "page to request")
+	n := fs.Int("n", 3000, "requests")
+	out := fs.String("out", "cpu.prof", "CPU profile file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	srv := httptest.NewServer(web.New(db, web.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	body, err := get(c, srv.URL+"/login")
+	if err != nil {
+		return err
+	}
+	m := csrfRe.FindStringSubmatch(body)
+	if m == nil {
+		return errors.New("no csrf_token on /login")
+	}
+	resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {*user}, "password": {*password}, "csrf_token": {m[1]}})
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	first, err := get(c, srv.URL+*path)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(first, `name="password"`) {
+		return errors.New("sign-in failed (the login form came back)")
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	per := *n / 4
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range per {
+				if _, err := get(c, srv.URL+*path); err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	pprof.StopCPUProfile()
+	if firstErr != nil {
+		return firstErr
+	}
+	fmt.Printf("%s: %d requests in %s: %.0f req/s, %d bytes each; profile in %s\n", *path, 4*per, took.Round(time.Millisecond),
+		float64(4*per)/took.Seconds(), len(first), *out)
+	return nil
+}
+
+func get(c *http.Client, u string) (string, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,179 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"xieshang/internal/app"
+	"xieshang/internal/audit"
+	"xieshang/internal/org"
+	"xieshang/internal/store"
+	"xieshang/internal/storetest"
+)
+
+// auditedTree builds the tree and a few more changes on county A's chain:
+// seq 1 county created, 2 township, 3 village, 4–6 township renamed.
+func auditedTree(t *testing.T, db *store.DB) tree {
+	t.Helper()
+	tr := buildTree(t, db)
+	for i := 1; i <= 3; i++ {
+		if _, err := db.UpdateOrg(context.Background(), actorAt(tr.countyA), tr.town.ID,
+			org.Input{Name: fmt.Sprintf("铜城街道%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tr
+}
+
+func verify(t *testing.T, db *store.DB) store.VerifyReport {
+	t.Helper()
+	rep, err := db.VerifyAudit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func TestAuditChainVerifies(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		tr := auditedTree(t, db)
+		rep := verify(t, db)
+		if len(rep.Problems) != 0 {
+			t.Fatalf("clean log has problems: %v", rep.Problems)
+		}
+		// Chains: the city, county A (with its township and village), county B.
+		if rep.Chains != 3 || rep.Entries != 8 {
+			t.Fatalf("report = %+v, want 3 chains, 8 entries", rep)
+		}
+		entries, total, err := db.FindAuditEntries(context.Background(), actorAt(tr.countyA), store.AuditFilter{})
+		if err != nil || total != 6 {
+			t.Fatalf("county A's entries: %d %v", total, err)
+		}
+		// Newest first, with before and after of the change.
+		e := entries[0]
+		if e.Seq != 6 || e.Action != "update" || !strings.Contains(e.Before, "铜城街道2") || !strings.Contains(e.After, "铜城街道3") {
+			t.Fatalf("newest = %+v", e)
+		}
+	})
+}
+
+// TestAuditTampering edits or deletes rows the way someone with database
+// access would and expects verify to name the damage.
+func TestAuditTampering(t *testing.T) {
+	cases := []struct {
+		name   string
+		sql    string
+		seq    func(last int64) int64 // the row to touch
+		wantAt func(last int64) int64 // the seq the problem names
+		what   string
+	}{
+		{"edited summary", `UPDATE audit_log SET summary = 'x' WHERE chain = $1 AND seq = $2`,
+			func(int64) int64 { return 2 }, func(int64) int64 { return 2 }, "edited"},
+		{"edited actor", `UPDATE audit_log SET actor = 'someone else' WHERE chain = $1 AND seq = $2`,
+			func(int64) int64 { return 4 }, func(int64) int64 { return 4 }, "edited"},
+		{"middle row deleted", `DELETE FROM audit_log WHERE chain = $1 AND seq = $2`,
+			func(int64) int64 { return 3 }, func(int64) int64 { return 4 }, "missing"},
+		{"newest row deleted", `DELETE FROM audit_log WHERE chain = $1 AND seq = $2`,
+			func(last int64) int64 { return last }, func(last int64) int64 { return last }, "deleted"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+				ctx := context.Background()
+				tr := auditedTree(t, db)
+				const last = 6
+				n, err := db.AccountTestExec(ctx, c.sql, tr.countyA.ID, c.seq(last))
+				if err != nil || n != 1 {
+					t.Fatalf("tamper: %d rows, %v", n, err)
+				}
+				rep := verify(t, db)
+				if len(rep.Problems) == 0 {
+					t.Fatal("tampering not detected")
+				}
+				var found *audit.Problem
+				for i, p := range rep.Problems {
+					if p.Chain != tr.countyA.ID {
+						t.Errorf("problem on an untouched chain: %v", p)
+					}
+					if p.Seq == c.wantAt(last) && strings.Contains(p.What, c.what) {
+						found = &rep.Problems[i]
+					}
+				}
+				if found == nil {
+					t.Fatalf("problems %v do not name seq %d as %q", rep.Problems, c.wantAt(last), c.what)
+				}
+			})
+		})
+	}
+}
+
+// TestAuditConcurrentAppends writes to one chain from several goroutines: the
+// head lock must serialise them into one gap-free sequence.
+func TestAuditConcurrentAppends(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := buildTree(t, db)
+		const workers, each = 8, 25
+		var wg sync.WaitGroup
+		errs := make(chan error, workers*each)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					_, err := db.CreateOrg(ctx, actorAt(tr.countyA), org.Input{ParentID: tr.countyA.ID, Kind: org.Township,
+						Name: fmt.Sprintf("并发镇%d-%d", w, i)})
+					if err != nil {
+						errs <- err
+					}
+				}
+			}(w)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("concurrent create: %v", err)
+		}
+		rep := verify(t, db)
+		if len(rep.Problems) != 0 {
+			t.Fatalf("problems after concurrent appends: %v", rep.Problems[:min(5, len(rep.Problems))])
+		}
+		_, total, err := db.FindAuditEntries(ctx, actorAt(tr.countyA), store.AuditFilter{Entity: "org", Limit: 1})
+		if err != nil || total != 3+workers*each {
+			t.Fatalf("county A's org entries = %d (%v), want %d", total, err, 3+workers*each)
+		}
+		if rep.Entries != int64(5+workers*each) {
+			t.Fatalf("verified %d entries, want %d", rep.Entries, 5+workers*each)
+		}
+	})
+}
+
+func TestAuditFilters(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := auditedTree(t, db)
+		cases := []struct {
+			name  string
+			actor app.Actor
+			f     store.AuditFilter
+			want  int
+		}{
+			{"all", app.System, store.AuditFilter{}, 8},
+			{"county B", actorAt(tr.countyB), store.AuditFilter{}, 1},
+			{"action", actorAt(tr.countyA), store.AuditFilter{Action: "update"}, 3},
+			{"entity id", actorAt(tr.countyA), store.AuditFilter{Entity: "org", EntityID: tr.town.ID}, 4},
+			{"account", actorAt(tr.countyA), store.AuditFilter{AccountID: 1}, 3},
+			{"today", app.System, store.AuditFilter{From: db.Today(), To: db.Today()}, 8},
+			{"before today", app.System, store.AuditFilter{To: app.DateOf(db.Now().In(db.Loc).AddDate(0, 0, -1))}, 0},
+		}
+		for _, c := range cases {
+			_, total, err := db.FindAuditEntries(ctx, c.actor, c.f)
+			if err != nil || total != c.want {
+				t.Errorf("%s: total %d (%v), want %d", c.name, total, err, c.want)
+			}
+		}
+	})
+}
