@@ -151,8 +151,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	if n, err := db.FailInterruptedImportJobs(ctx, 10*time.Minute); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("import jobs interrupted by the last stop marked failed", "jobs", n)
+	}
+	handler := web.New(db, web.Config{SecureCookies: *secure}, log)
 	srv := &http.Server{
-		Handler:           web.New(db, web.Config{SecureCookies: *secure}, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
@@ -170,7 +176,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log.Info("shutting down: finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	err = srv.Shutdown(sctx)
+	handler.WaitImports() // a roster import commits or rolls back before the database closes
+	return err
 }
 
 // housekeeping removes expired sessions and old login failures every 10 minutes.

@@ -138,3 +138,32 @@ func TestTokens(t *testing.T) {
 		t.Fatal("TokenHash")
 	}
 }
+
+// With the default rule an account is throttled first and locked later: the
+// lock is reachable (10 failures in a day) though 5 in a window are refused.
+func TestDefaultThrottleReachesLock(t *testing.T) {
+	th := DefaultThrottle
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	var fails []time.Time
+	locked := false
+	for minute := 0; minute < 24*60 && !locked; minute++ {
+		at := now.Add(time.Duration(minute) * time.Minute)
+		inWindow, inLock := 0, 0
+		for _, f := range fails {
+			if f.After(th.Since(at)) {
+				inWindow++
+			}
+			if f.After(th.LockSince(at)) {
+				inLock++
+			}
+		}
+		if th.Blocked(inWindow, th.MaxFailures) {
+			continue // refused without checking the password
+		}
+		fails = append(fails, at)
+		locked = inLock+1 >= th.LockAfter
+	}
+	if !locked {
+		t.Fatal("default throttle never locks the account")
+	}
+}

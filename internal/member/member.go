@@ -171,7 +171,7 @@ func (in Input) Validate(today app.Date) app.FieldErrors {
 	if _, ok := ParseStatus(string(in.Status)); !ok {
 		errs.Add("status", "状态应为在职、辞职、去世或撤销资格")
 	}
-	if in.Status != Serving && in.Status != "" && in.StatusDate.IsZero() {
+	if st, ok := ParseStatus(string(in.Status)); ok && st != Serving && in.StatusDate.IsZero() {
 		errs.Add("status_date", "请填写状态变更日期")
 	}
 	return errs

@@ -139,10 +139,12 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 	th := db.throttle()
 	userKey, ipKey := "u:"+username, "ip:"+ip
 	since := th.Since(now)
-	var userFails, ipFails int
+	var userFails, ipFails, lockFails int
 	if err := db.read.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM login_failure WHERE key = $1 AND at > $3),
-		(SELECT COUNT(*) FROM login_failure WHERE key = $2 AND at > $3)`, userKey, ipKey, since).Scan(&userFails, &ipFails); err != nil {
+		(SELECT COUNT(*) FROM login_failure WHERE key = $2 AND at > $3),
+		(SELECT COUNT(*) FROM login_failure WHERE key = $1 AND at > $4)`,
+		userKey, ipKey, since, th.LockSince(now)).Scan(&userFails, &ipFails, &lockFails); err != nil {
 		return auth.Account{}, "", app.Internal(err, "login: count failures")
 	}
 	if th.Blocked(ipFails, th.MaxPerIP) || th.Blocked(userFails, th.MaxFailures) {
@@ -175,7 +177,7 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 					return app.Internal(err, "login: record failure")
 				}
 			}
-			if found && userFails+1 >= th.LockAfter {
+			if found && lockFails+1 >= th.LockAfter {
 				if _, err := tx.ExecContext(ctx, `UPDATE account SET locked_until = $2 WHERE id = $1`,
 					a.ID, tx.Now.Add(th.LockFor)); err != nil {
 					return app.Internal(err, "login: lock")
@@ -324,6 +326,9 @@ func (db *DB) ResetPassword(ctx context.Context, actor app.Actor, id int64, pass
 		if err != nil {
 			return err
 		}
+		if !auth.Role(actor.Role).CanAssign(a.Role) {
+			return app.Errorf(app.EFORBIDDEN, "无权重置%s账号的密码", a.Role.Label())
+		}
 		if msg := auth.CheckPasswordPolicy(password, a.Username); msg != "" {
 			var errs app.FieldErrors
 			errs.Add("password", msg)
@@ -332,6 +337,9 @@ func (db *DB) ResetPassword(ctx context.Context, actor app.Actor, id int64, pass
 		hash, err := auth.HashPassword(password, db.argon2())
 		if err != nil {
 			return app.Internal(err, "reset password")
+		}
+		if err := tx.revokeAPITokens(ctx, a.ID); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE account SET password_hash = $2, must_change_password = TRUE,
 			password_changed_at = $3, locked_until = NULL, updated_at = $3 WHERE id = $1`, id, hash, tx.Now); err != nil {

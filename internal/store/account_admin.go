@@ -284,6 +284,9 @@ func (db *DB) ChangePassword(ctx context.Context, actor app.Actor, keepToken, cu
 			a.ID, auth.TokenHash(keepToken)); err != nil {
 			return app.Internal(err, "change password: end other sessions")
 		}
+		if err := tx.revokeAPITokens(ctx, a.ID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failure WHERE key = $1`, userKey); err != nil {
 			return app.Internal(err, "change password: failures")
 		}

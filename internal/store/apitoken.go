@@ -48,10 +48,10 @@ func (db *DB) CreateAPIToken(ctx context.Context, actor app.Actor, name string, 
 func (db *DB) FindAPIToken(ctx context.Context, token string) (auth.Account, error) {
 	var a auth.Account
 	var id int64
-	var exp, revoked sql.NullTime
-	err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+`, t.id, t.expires_at, t.revoked_at `+
+	var exp, revoked, used sql.NullTime
+	err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+`, t.id, t.expires_at, t.revoked_at, t.last_used_at `+
 		accountFrom+` JOIN api_token t ON t.account_id = a.id WHERE t.token_hash = $1`, auth.TokenHash(token)),
-		&a, &id, &exp, &revoked)
+		&a, &id, &exp, &revoked, &used)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return a, app.Errorf(app.EUNAUTHORIZED, "API令牌无效")
@@ -62,5 +62,19 @@ func (db *DB) FindAPIToken(ctx context.Context, token string) (auth.Account, err
 	if revoked.Valid || (exp.Valid && now.After(exp.Time)) || a.Disabled {
 		return a, app.Errorf(app.EUNAUTHORIZED, "API令牌已失效")
 	}
+	// Record use at most once a minute, so a busy client does not write per call.
+	if !used.Valid || now.Sub(used.Time) > time.Minute {
+		if _, err := db.write.ExecContext(ctx, `UPDATE api_token SET last_used_at = $2 WHERE id = $1`, id, now.UTC()); err != nil {
+			return a, app.Internal(err, "touch api token")
+		}
+	}
 	return a, nil
+}
+
+// revokeAPITokens ends every live API token of an account: a password change
+// or reset also cuts off tokens an intruder may have made with the old one.
+func (tx *Tx) revokeAPITokens(ctx context.Context, accountID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE api_token SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL`,
+		accountID, tx.Now)
+	return app.Internal(err, "revoke api tokens")
 }

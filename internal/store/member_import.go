@@ -366,3 +366,18 @@ func (db *DB) FindImportJob(ctx context.Context, actor app.Actor, id int64) (Imp
 	j.FinishedAt = finished.Time
 	return j, nil
 }
+
+// FailInterruptedImportJobs marks jobs still "running" as failed. Called at
+// start: a job that was running when the process stopped had its single
+// transaction rolled back, so nothing of it was imported. With several app
+// nodes, only jobs older than olderThan are touched, so a job running on
+// another node is left alone.
+func (db *DB) FailInterruptedImportJobs(ctx context.Context, olderThan time.Duration) (int64, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE import_job SET status = 'failed', finished_at = $1,
+		message = '导入因服务重启而中断，未导入任何数据，请重新上传' WHERE status = 'running' AND created_at < $2`,
+		db.Now().UTC(), db.Now().UTC().Add(-olderThan))
+	if err != nil {
+		return 0, app.Internal(err, "fail interrupted import jobs")
+	}
+	return res.RowsAffected()
+}

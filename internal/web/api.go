@@ -111,7 +111,7 @@ func jsonError(err error, body []byte, v any) error {
 		if te.Field == "" {
 			return app.Errorf(app.EINVALID, "请求体应为%s", jsonShape(v))
 		}
-		errs.Add(te.Field, "类型错误：应为"+jsonTypeName(te.Type))
+		errs.Add(jsonPath(reflect.TypeOf(v), te.Field), "类型错误：应为"+jsonTypeName(te.Type))
 		return errs.Err()
 	case errors.As(err, &se):
 		return app.Errorf(app.EINVALID, "JSON 格式错误（第 %d 字节附近）", se.Offset)
@@ -141,6 +141,40 @@ func jsonError(err error, body []byte, v any) error {
 		e.Fields.Add(field, msg)
 	}
 	return e
+}
+
+// jsonPath turns the field path of an UnmarshalTypeError into the names the
+// client sent: encoding/json puts the Go names of embedded structs in it
+// ("Input.name" for apiMemberCreate's embedded member.Input).
+func jsonPath(t reflect.Type, path string) string {
+	var out []string
+	for _, seg := range strings.Split(path, ".") {
+		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice ||
+			t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = t.Elem()
+		}
+		if t == nil || t.Kind() != reflect.Struct {
+			t = nil
+			out = append(out, seg)
+			continue
+		}
+		var next reflect.Type
+		for _, f := range jsonFields(t) {
+			if f.name == seg {
+				next = f.typ
+				break
+			}
+		}
+		if next == nil {
+			if f, ok := t.FieldByName(seg); ok && f.Anonymous && len(f.Index) == 1 {
+				t = f.Type
+				continue // an embedded struct: not part of the JSON
+			}
+		}
+		t = next
+		out = append(out, seg)
+	}
+	return strings.Join(out, ".")
 }
 
 // unquoteField reads the quoted field name of an unknown-field error,

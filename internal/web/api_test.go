@@ -334,24 +334,35 @@ func auditTotal(e *env) int {
 	return n
 }
 
-// seedAPI creates a few records through the API so that routes on terms,
-// sectors and the like have ids to work on. A seed that fails (a route not
-// there yet, a body it does not take) only narrows what is covered.
+// seedAPI creates a few records in counties A and B through the API, so that
+// routes on terms, sectors, members and the like have ids to work on. A seed
+// that fails (a route not there yet, a body it does not take) only narrows
+// what is covered, and is logged.
 func seedAPI(e *env, p *apiProbe) {
-	for _, committee := range []int64{e.countyA.ID, e.countyB.ID} {
-		c := app.Itoa(committee)
-		for _, s := range []struct {
-			path string
-			body any
-		}{
-			{"/api/v1/orgs/" + c + "/terms", map[string]any{"number": 1, "start_date": "2021-01-01", "end_date": "2025-12-31"}},
-			{"/api/v1/orgs/" + c + "/sectors", map[string]any{"name": "经济界", "sort": 1}},
-			{"/api/v1/orgs/" + c + "/special-committees", map[string]any{"name": "提案委员会", "sort": 1}},
-		} {
-			if a := p.json("POST", s.path, s.body); a.status >= 300 {
-				e.t.Logf("seed %s: %s", s.path, a)
-			}
+	e.t.Helper()
+	post := func(path string, body map[string]any) int64 {
+		a := p.json("POST", path, body)
+		var out struct {
+			ID int64 `json:"id"`
 		}
+		if a.status >= 300 || json.Unmarshal(a.body, &out) != nil || out.ID == 0 {
+			e.t.Logf("seed %s: %s", path, a)
+			return 0
+		}
+		return out.ID
+	}
+	for _, committee := range []int64{e.countyA.ID, e.countyB.ID} {
+		c := "/api/v1/orgs/" + app.Itoa(committee)
+		term := post(c+"/terms", map[string]any{"number": 1, "start_date": "2021-01-01", "end_date": "2030-12-31"})
+		sector := post(c+"/sectors", map[string]any{"name": "经济界", "sort": 1})
+		post(c+"/special-committees", map[string]any{"name": "提案委员会", "sort": 1})
+		m := post("/api/v1/members", map[string]any{"committee_id": committee, "name": "测试委员", "gender": "女"})
+		if m == 0 || term == 0 {
+			continue
+		}
+		mp := "/api/v1/members/" + app.Itoa(m)
+		post(mp+"/memberships", map[string]any{"term_id": term, "sector_id": sector, "start_date": "2021-01-01"})
+		post(mp+"/roles", map[string]any{"term_id": term, "kind": "standing", "start_date": "2021-01-01"})
 	}
 }
 
@@ -378,28 +389,49 @@ var badBodies = []struct {
 	{"other charset", "application/json; charset=gbk", `{}`},
 }
 
-// fieldsOf lists the JSON fields of a request type with a value of the wrong
-// type for each.
-func fieldsOf(v any) map[string]any {
-	t := reflect.TypeOf(v)
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// requestFields lists the JSON fields of a request type by name, with the
+// fields of embedded structs (apiMemberCreate embeds member.Input).
+func requestFields(v any) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if f.Anonymous && name == "" {
+				walk(f.Type)
+				continue
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if _, dup := out[name]; !dup {
+				out[name] = f.Type
+			}
+		}
 	}
-	out := map[string]any{}
-	if t.Kind() != reflect.Struct {
-		return out
-	}
+	walk(reflect.TypeOf(v))
+	return out
+}
+
+// wrongTypes gives, for each field of a request type, a value of the wrong
+// JSON type.
+func wrongTypes(v any) map[string]any {
 	textU := reflect.TypeFor[encoding.TextUnmarshaler]()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "-" || f.Anonymous {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		ft := f.Type
+	out := map[string]any{}
+	for name, ft := range requestFields(v) {
 		for ft.Kind() == reflect.Pointer {
 			ft = ft.Elem()
 		}
@@ -444,7 +476,7 @@ func TestAPIBadBodies(t *testing.T) {
 			if a.err.Fields.Get("no_such_field") != "未知字段" {
 				t.Errorf("unknown field not named: %s", a)
 			}
-			for field, bad := range fieldsOf(rt.Doc.Request) {
+			for field, bad := range wrongTypes(rt.Doc.Request) {
 				a := admin.json(rt.Method, path, map[string]any{field: bad})
 				if wantError(t, "wrong type for "+field, a, http.StatusUnprocessableEntity) &&
 					!strings.Contains(a.err.Fields.Get(field), "类型错误") {
@@ -475,21 +507,12 @@ func TestAPIBadDates(t *testing.T) {
 		if !writes(rt.Method) || rt.Doc == nil || rt.Doc.Request == nil {
 			continue
 		}
-		typ := reflect.TypeOf(rt.Doc.Request)
-		for typ.Kind() == reflect.Pointer {
-			typ = typ.Elem()
-		}
-		if typ.Kind() != reflect.Struct {
-			continue
-		}
 		path, ok := admin.resolve(routes, rt)
 		if !ok {
 			continue
 		}
-		for i := range typ.NumField() {
-			f := typ.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if f.Type != dateT || name == "" || name == "-" {
+		for name, ft := range requestFields(rt.Doc.Request) {
+			if ft != dateT && ft != reflect.PointerTo(dateT) {
 				continue
 			}
 			for _, bad := range []string{"2022-02-30", "2022-13-01", "yesterday", "２０２２-01-01", "99999-01-01"} {

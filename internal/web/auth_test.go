@@ -112,3 +112,26 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// A body over the limit answers 413 with a Chinese message, before the CSRF
+// check can mistake it for a forged request.
+func TestOversizedFormIs413(t *testing.T) {
+	e := newEnv(t)
+	c := e.login("office-a")
+	big := url.Values{"csrf_token": {c.csrf}, "name": {strings.Repeat("政", 400_000)}}
+	res := c.post("/orgs/"+id(e.town.ID), big)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body(res), "提交的内容过大") {
+		t.Fatalf("oversized form: %d", res.StatusCode)
+	}
+}
+
+// Query strings with invalid UTF-8 are refused before any handler sees them.
+func TestInvalidUTF8QueryIs422(t *testing.T) {
+	e := newEnv(t)
+	c := e.login("office-a")
+	for _, p := range []string{"/orgs?q=%FF", "/audit?entity=%FF", "/members?name=%C3%28"} {
+		if status, page := c.get(p); status != http.StatusUnprocessableEntity || !strings.Contains(page, "无效字符") {
+			t.Errorf("GET %s: %d", p, status)
+		}
+	}
+}

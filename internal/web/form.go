@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,7 +26,8 @@ func parseForm(r *http.Request) (*form, error) {
 		err = r.ParseForm()
 	}
 	if err != nil {
-		if _, ok := err.(*http.MaxBytesError); ok {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
 			return nil, err
 		}
 		return nil, app.Errorf(app.EINVALID, "无法读取提交的表单")

@@ -126,6 +126,10 @@ func FuzzForm(f *testing.F) {
 		names := []string{"name", "sort", "id", "date", "ok", "missing"}
 		n := 0
 		for k := range r.PostForm {
+			// Handlers ask for fixed names; any valid one may be asked for.
+			if !utf8.ValidString(k) {
+				continue
+			}
 			if n++; n > 20 {
 				break
 			}
@@ -166,4 +170,26 @@ func FuzzForm(f *testing.F) {
 			fuzzWantInvalid(t, "merge", err)
 		}
 	})
+}
+
+// TestParseFormTooLarge: a body over the limit is a MaxBytesError (413), not
+// an unreadable form (422), for multipart uploads too.
+func TestParseFormTooLarge(t *testing.T) {
+	big := strings.Repeat("x", 2*fuzzBodyLimit)
+	for _, tc := range []struct{ ctype, body string }{
+		{"application/x-www-form-urlencoded", "name=" + big},
+		{"multipart/form-data; boundary=" + fuzzBoundary, "--xsfuzz\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" +
+			big + "\r\n--xsfuzz--\r\n"},
+		{"multipart/form-data; boundary=" + fuzzBoundary, "--xsfuzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\r\n" +
+			big + "\r\n--xsfuzz--\r\n"},
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+		r.Header.Set("Content-Type", tc.ctype)
+		r.Body = http.MaxBytesReader(nil, r.Body, fuzzBodyLimit)
+		_, err := parseForm(r)
+		var mbe *http.MaxBytesError
+		if !errors.As(err, &mbe) {
+			t.Errorf("%s: %T %v, want *http.MaxBytesError", tc.ctype, err, err)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"xieshang/internal/app"
 )
@@ -84,9 +86,13 @@ func (s *Server) wrap(rt Route) http.Handler {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			if st.account.MustChangePassword && !rt.API && !strings.HasPrefix(rt.Pattern, "/me/password") &&
-				rt.Pattern != "/logout" && r.Method == http.MethodGet {
-				http.Redirect(w, r, "/me/password", http.StatusSeeOther)
+			if st.account.MustChangePassword && rt.Pattern != "/me/password" && rt.Pattern != "/logout" {
+				// A new or reset password must be changed before anything else.
+				if r.Method == http.MethodGet && !rt.API {
+					http.Redirect(w, r, "/me/password", http.StatusSeeOther)
+				} else {
+					s.fail(w, r, app.Errorf(app.EFORBIDDEN, "请先修改初始密码"))
+				}
 				return
 			}
 			if rt.Perm != "" && !st.account.Role.Can(rt.Perm) {
@@ -99,9 +105,13 @@ func (s *Server) wrap(rt Route) http.Handler {
 			limit = s.cfg.MaxUploadBytes
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if !validQuery(r) {
+			s.fail(w, r, app.Errorf(app.EINVALID, "网址中的查询参数包含无效字符"))
+			return
+		}
 		if unsafeMethod(r.Method) && st.signed && !st.bearer {
-			if !s.checkCSRF(r, st.session.CSRFToken) {
-				s.fail(w, r, app.Errorf(app.EFORBIDDEN, "页面已过期或请求来源无效，请刷新页面后重试"))
+			if err := s.checkCSRF(r, st.session.CSRFToken); err != nil {
+				s.fail(w, r, err)
 				return
 			}
 		}
@@ -116,17 +126,45 @@ func unsafeMethod(m string) bool {
 }
 
 // checkCSRF compares the request's token (header, or form field) with want.
-func (s *Server) checkCSRF(r *http.Request, want string) bool {
+// A body over the size limit answers 413, not a CSRF failure.
+func (s *Server) checkCSRF(r *http.Request, want string) error {
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
+		var err error
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			if err := r.ParseMultipartForm(32 << 10); err != nil {
-				return false
-			}
+			err = r.ParseMultipartForm(32 << 10)
+		} else {
+			err = r.ParseForm()
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
 		}
 		got = r.PostFormValue("csrf_token")
 	}
-	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return app.Errorf(app.EFORBIDDEN, "页面已过期或请求来源无效，请刷新页面后重试")
+	}
+	return nil
+}
+
+// validQuery reports whether every query key and value is valid UTF-8, so no
+// handler passes broken text to the database (PostgreSQL rejects it).
+func validQuery(r *http.Request) bool {
+	if r.URL.RawQuery == "" {
+		return true
+	}
+	for k, vs := range r.URL.Query() {
+		if !utf8.ValidString(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // newLoginCSRF sets a double-submit cookie for the login form (there is no

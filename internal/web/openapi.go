@@ -255,6 +255,8 @@ func openAPIDocument(routes []Route) []byte {
 		}
 		if write {
 			use(http.StatusConflict)
+		}
+		if rt.Doc.Request != nil {
 			use(http.StatusRequestEntityTooLarge)
 		}
 		if write || len(rt.Doc.Query) > 0 {
@@ -436,7 +438,8 @@ func fullName(t reflect.Type) string { return t.PkgPath() + "." + t.Name() }
 
 // componentName names a type after its package and itself, so that names do
 // not change as types are added: org.Org is Org, org.Input OrgInput,
-// auth.Account AuthAccount; types of web and app keep their own name;
+// auth.Account AuthAccount; types of web and app keep their own name
+// (without web's "api" prefix);
 // apiList[member.Member] is MemberList, other generics Name_Arg.
 func componentName(t reflect.Type) string {
 	base, args, generic := strings.Cut(t.Name(), "[")
@@ -469,6 +472,9 @@ func componentName(t reflect.Type) string {
 
 func qualify(pkgPath, name string) string {
 	pkg := pkgPath[strings.LastIndex(pkgPath, "/")+1:]
+	if rest, ok := strings.CutPrefix(name, "api"); ok && pkg == "web" && rest != "" && unicode.IsUpper([]rune(rest)[0]) {
+		name = rest // apiMemberCreate is MemberCreate
+	}
 	name = upperFirst(name)
 	if pkg == "" || pkg == "web" || pkg == "app" || strings.HasPrefix(strings.ToLower(name), strings.ToLower(pkg)) {
 		return name

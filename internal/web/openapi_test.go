@@ -340,6 +340,8 @@ func TestOpenAPISchemasByReflection(t *testing.T) {
 		{Method: "POST", Pattern: "/api/v1/members", API: true, Doc: &APIDoc{Summary: "m", Request: member.Input{}}},
 		{Method: "POST", Pattern: "/api/v1/orgs", API: true, Doc: &APIDoc{Summary: "o", Request: org.Input{}, Response: org.Org{}}},
 		{Method: "GET", Pattern: "/api/v1/files/{name...}", API: true, Doc: &APIDoc{Summary: "f", Response: []oaThing{}}},
+		{Method: "DELETE", Pattern: "/api/v1/files/{name...}", API: true, Perm: auth.OrgWrite,
+			Doc: &APIDoc{Summary: "d", Status: http.StatusNoContent}},
 	}
 	doc := openAPIDocument(routes)
 	if p := documentProblems(doc, routes); len(p) > 0 {
@@ -432,6 +434,13 @@ func TestOpenAPISchemasByReflection(t *testing.T) {
 	if _, ok := op.Responses["404"]; !ok {
 		t.Errorf("a route with a path parameter documents no 404: %v", oaKeys(op.Responses))
 	}
+	var del struct {
+		Responses map[string]map[string]any
+	}
+	json.Unmarshal(d.Paths["/api/v1/files/{name}"]["delete"], &del)
+	if _, ok := del.Responses["413"]; ok || len(del.Responses["204"]) != 1 || del.Responses["204"]["description"] != "No Content" {
+		t.Errorf("DELETE without a body: %v", del.Responses)
+	}
 	json.Unmarshal(d.Paths["/api/v1/samples"]["post"], &op)
 	for _, status := range []string{"200", "401", "403", "409", "413", "422", "default"} {
 		if _, ok := op.Responses[status]; !ok {
@@ -462,6 +471,8 @@ func TestOperationID(t *testing.T) {
 	}
 }
 
+type apiParamHolder struct{}
+
 func TestComponentName(t *testing.T) {
 	for _, tc := range []struct {
 		v    any
@@ -478,6 +489,7 @@ func TestComponentName(t *testing.T) {
 		{apiList[*org.Org]{}, "OrgList"},
 		{apiList[[]int64]{}, "Int64ListList"},
 		{oaSample{}, "OaSample"},
+		{apiParamHolder{}, "ParamHolder"},
 	} {
 		if got := componentName(reflect.TypeOf(tc.v)); got != tc.want {
 			t.Errorf("componentName(%T) = %s, want %s", tc.v, got, tc.want)

@@ -62,7 +62,7 @@ func TestOrgTreeShowsOnlyTheSubtree(t *testing.T) {
 	mustNotContain(t, "office-b search", page, "甲村", "甲镇")
 
 	// Garbage in the search is refused, never a server error.
-	if status, page := c.get("/orgs?q=%FF"); status != http.StatusUnprocessableEntity || !strings.Contains(page, "搜索内容包含无效字符") {
+	if status, page := c.get("/orgs?q=%FF"); status != http.StatusUnprocessableEntity || !strings.Contains(page, "查询参数包含无效字符") {
 		t.Errorf("invalid UTF-8 search: %d", status)
 	}
 
