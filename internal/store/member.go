@@ -580,15 +580,186 @@ type memberRow struct {
 	specialCommittee string
 }
 
+// memberQuery builds the FROM and WHERE of the member list for a filter, so
+// that the page of ids, the count and the full rows share one definition.
+type memberQuery struct {
+	f       MemberFilter
+	path    string
+	day     app.Date
+	termIDs []int64 // the term(s) whose seat a row shows
+
+	// per statement: its arguments, and the placeholder of the day once used
+	args   []any
+	dayArg string
+
+	only []int64 // when set, only these members (a page being read in full)
+}
+
+// onlyIn is "IN ($a, $b, …)" over q.only, with fresh placeholders.
+func (q *memberQuery) onlyIn() string {
+	in := "IN ("
+	for i, id := range q.only {
+		if i > 0 {
+			in += ", "
+		}
+		in += q.arg(id)
+	}
+	return in + ")"
+}
+
+// start begins a statement: $1 is the scope path; other arguments are added
+// as they are used, so that every placeholder has a use (PostgreSQL infers
+// parameter types from their uses).
+func (q *memberQuery) start() {
+	q.args, q.dayArg = []any{q.path}, ""
+}
+
+func (q *memberQuery) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// dayP is the placeholder of the day the roles are read for.
+func (q *memberQuery) dayP() string {
+	if q.dayArg == "" {
+		q.dayArg = q.arg(q.day.String())
+	}
+	return q.dayArg
+}
+
+// terms is the condition on tm.term_id.
+func (q *memberQuery) terms() string {
+	if len(q.termIDs) == 1 && q.f.TermID != 0 {
+		return "= " + q.arg(q.termIDs[0])
+	}
+	in := "IN (" + q.arg(int64(-1))
+	for _, id := range q.termIDs {
+		in += ", " + q.arg(id)
+	}
+	return in + ")"
+}
+
+// activeRoles is the roles held on $2, one row per member and term with the
+// most senior rank and (when full) all of them aggregated (string_agg exists
+// in both databases).
+func (q *memberQuery) activeRoles(full bool) string {
+	cols := ""
+	if full {
+		cols = `, string_agg(CAST(r.id AS TEXT) || ':' || r.kind || ':' || r.start_date || ':' || r.end_date, ',') AS roles`
+	}
+	scope := ""
+	if q.f.CommitteeID != 0 {
+		scope = " AND r.committee_id = " + q.arg(q.f.CommitteeID)
+	}
+	if len(q.only) > 0 {
+		scope += " AND r.member_id " + q.onlyIn()
+	}
+	d := q.dayP()
+	return `(SELECT r.member_id, r.term_id, MIN(` + roleRank + `) AS rank` + cols + `
+		FROM member_role r WHERE r.start_date <= ` + d + ` AND (r.end_date = '' OR r.end_date >= ` + d + `)` + scope + `
+		GROUP BY r.member_id, r.term_id)`
+}
+
+// from returns FROM … WHERE …; withSector and withRoles add the joins that
+// sorting or showing needs (filters add their own).
+func (q *memberQuery) from(withSector, withRoles, fullRoles bool) string {
+	f := q.f
+	var b strings.Builder
+	b.WriteString(`
+	FROM member m
+	JOIN org c ON c.id = m.committee_id`)
+	if f.TermID != 0 {
+		b.WriteString(`
+	JOIN term_member tm ON tm.member_id = m.id AND tm.term_id ` + q.terms())
+	} else {
+		b.WriteString(`
+	LEFT JOIN term_member tm ON tm.member_id = m.id AND tm.term_id ` + q.terms())
+	}
+	if withSector {
+		b.WriteString(`
+	LEFT JOIN sector s ON s.id = tm.sector_id`)
+	}
+	if withRoles || f.Role == member.Ordinary {
+		b.WriteString(`
+	LEFT JOIN ` + q.activeRoles(fullRoles) + ` rr ON rr.member_id = m.id AND rr.term_id = tm.term_id`)
+	}
+	b.WriteString(`
+	WHERE c.path LIKE $1 || '%'`)
+	if f.CommitteeID != 0 {
+		b.WriteString(` AND m.committee_id = ` + q.arg(f.CommitteeID))
+	}
+	if len(q.only) > 0 {
+		b.WriteString(` AND m.id ` + q.onlyIn())
+	}
+	if f.SectorID != 0 {
+		b.WriteString(` AND tm.sector_id = ` + q.arg(f.SectorID))
+	}
+	if f.Status != "" {
+		b.WriteString(` AND m.status = ` + q.arg(string(f.Status)))
+	}
+	if f.Name != "" {
+		p := q.arg(likeEscape(f.Name))
+		b.WriteString(` AND (m.name LIKE '%' || ` + p + ` || '%' ESCAPE '\' OR m.workplace LIKE '%' || ` + p + ` || '%' ESCAPE '\')`)
+	}
+	switch {
+	case f.Role == member.Ordinary:
+		b.WriteString(` AND tm.id IS NOT NULL AND rr.member_id IS NULL`)
+	case f.Role != "":
+		b.WriteString(` AND EXISTS (SELECT 1 FROM member_role r2 WHERE r2.member_id = m.id AND r2.term_id = tm.term_id
+			AND r2.kind = ` + q.arg(string(f.Role)) + ` AND r2.start_date <= ` + q.dayP() + ` AND (r2.end_date = '' OR r2.end_date >= ` + q.dayP() + `))`)
+	}
+	return b.String()
+}
+
+// orderBy is the fixed ORDER BY of the filter's sort key.
+func (q *memberQuery) orderBy() (sql string, needsSector, needsRoles bool) {
+	order, ok := memberOrder[q.f.Sort]
+	if !ok {
+		order = memberOrder["role"]
+	}
+	dir := ""
+	if q.f.Desc {
+		dir = " DESC"
+	}
+	var b strings.Builder
+	b.WriteString(" ORDER BY ")
+	for _, o := range order {
+		b.WriteString(o + dir + ", ")
+		needsSector = needsSector || refersTo(o, "s")
+		needsRoles = needsRoles || refersTo(o, "rr")
+	}
+	b.WriteString("m.id" + dir)
+	return b.String(), needsSector, needsRoles
+}
+
+// refersTo reports whether a SQL expression uses a column of table alias t.
+func refersTo(expr, t string) bool {
+	for i := strings.Index(expr, t+"."); i >= 0; {
+		if i == 0 || !(expr[i-1] >= 'a' && expr[i-1] <= 'z' || expr[i-1] == '_') {
+			return true
+		}
+		j := strings.Index(expr[i+1:], t+".")
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
 // findMembers is the one list query behind the page, the API and the export:
-// the member, the committee, the seat in the chosen term with sector and
-// special committee, and the roles held on the day aggregated per member
-// (string_agg exists in both databases), with the total by COUNT(*) OVER().
+// the member, the committee, the seat in the chosen term (or each committee's
+// current term) with sector and special committee, and the roles held on the
+// day. A page is read in two steps, so that only 50 full rows are ever built:
+// the ids of the whole list in the requested order (narrow rows, kept in the
+// list cache until the data changes, so paging does not sort again), then the
+// page's members in full.
 func (db *DB) findMembers(ctx context.Context, actor app.Actor, f MemberFilter) ([]memberRow, int, error) {
 	day := f.Day
 	if day.IsZero() {
 		day = db.Today()
 	}
+	q := &memberQuery{f: f, path: actor.Path}
 	if f.TermID != 0 {
 		t, err := findTerm(ctx, db.read, actor, f.TermID)
 		if err != nil {
@@ -604,97 +775,109 @@ func (db *DB) findMembers(ctx context.Context, actor app.Actor, f MemberFilter) 
 		if day.Before(t.StartDate) {
 			day = t.StartDate
 		}
-	}
-	args := []any{actor.Path, day.String()}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	var b strings.Builder
-	b.WriteString(`SELECT ` + memberColumns + `, c.name, CASE WHEN tm.id IS NULL THEN 0 ELSE t.number END, COALESCE(s.name, ''),
-		COALESCE(sc.name, ''), COALESCE(rr.roles, ''), COUNT(*) OVER()
-	FROM member m
-	JOIN org c ON c.id = m.committee_id`)
-	if f.TermID != 0 {
-		b.WriteString(`
-	JOIN term t ON t.id = ` + arg(f.TermID) + ` AND t.committee_id = m.committee_id
-	JOIN term_member tm ON tm.term_id = t.id AND tm.member_id = m.id`)
+		q.termIDs = []int64{t.ID}
 	} else {
-		b.WriteString(`
-	LEFT JOIN (SELECT committee_id, MAX(start_date) AS start_date FROM term
-		WHERE start_date <= $2 AND (end_date = '' OR end_date >= $2) GROUP BY committee_id) ct
-		ON ct.committee_id = m.committee_id
-	LEFT JOIN term t ON t.committee_id = ct.committee_id AND t.start_date = ct.start_date
-	LEFT JOIN term_member tm ON tm.term_id = t.id AND tm.member_id = m.id`)
+		ids, err := db.currentTermIDs(ctx, actor, f.CommitteeID, day)
+		if err != nil {
+			return nil, 0, err
+		}
+		q.termIDs = ids
 	}
-	roleScope := ""
-	if f.CommitteeID != 0 {
-		roleScope = " AND r.committee_id = " + arg(f.CommitteeID)
+	q.day = day
+	if f.Limit <= 0 {
+		q.start()
+		from := q.from(true, true, true)
+		order, _, _ := q.orderBy()
+		rows, err := db.memberRows(ctx, q, from+order)
+		return rows, len(rows), err
 	}
-	b.WriteString(`
-	LEFT JOIN sector s ON s.id = tm.sector_id
-	LEFT JOIN special_committee sc ON sc.id = tm.special_committee_id
-	LEFT JOIN (SELECT r.member_id, r.term_id, MIN(` + roleRank + `) AS rank,
-			string_agg(CAST(r.id AS TEXT) || ':' || r.kind || ':' || r.start_date || ':' || r.end_date, ',') AS roles
-		FROM member_role r WHERE r.start_date <= $2 AND (r.end_date = '' OR r.end_date >= $2)` + roleScope + `
-		GROUP BY r.member_id, r.term_id) rr ON rr.member_id = m.id AND rr.term_id = t.id
-	WHERE c.path LIKE $1 || '%'`)
-	if f.CommitteeID != 0 {
-		b.WriteString(` AND m.committee_id = ` + arg(f.CommitteeID))
-	}
-	if f.SectorID != 0 {
-		b.WriteString(` AND tm.sector_id = ` + arg(f.SectorID))
-	}
-	if f.Status != "" {
-		b.WriteString(` AND m.status = ` + arg(string(f.Status)))
-	}
-	if f.Name != "" {
-		p := arg(likeEscape(f.Name))
-		b.WriteString(` AND (m.name LIKE '%' || ` + p + ` || '%' ESCAPE '\' OR m.workplace LIKE '%' || ` + p + ` || '%' ESCAPE '\')`)
-	}
-	switch {
-	case f.Role == member.Ordinary:
-		b.WriteString(` AND tm.id IS NOT NULL AND rr.member_id IS NULL`)
-	case f.Role != "":
-		b.WriteString(` AND EXISTS (SELECT 1 FROM member_role r2 WHERE r2.member_id = m.id AND r2.term_id = t.id
-			AND r2.kind = ` + arg(string(f.Role)) + ` AND r2.start_date <= $2 AND (r2.end_date = '' OR r2.end_date >= $2))`)
-	}
-	order, ok := memberOrder[f.Sort]
-	if !ok {
-		order = memberOrder["role"]
-	}
-	dir := ""
-	if f.Desc {
-		dir = " DESC"
-	}
-	b.WriteString(" ORDER BY ")
-	for _, o := range order {
-		b.WriteString(o + dir + ", ")
-	}
-	b.WriteString("m.id" + dir)
-	if f.Limit > 0 {
-		b.WriteString(" LIMIT " + arg(f.Limit) + " OFFSET " + arg(max(0, f.Offset)))
-	}
-	rows, err := db.read.QueryContext(ctx, b.String(), args...)
+
+	// 1. The ids of the whole list in order (cached until the data changes),
+	// and this page of them.
+	q.start()
+	order, sortSector, sortRoles := q.orderBy()
+	all, err := db.cachedIDs(ctx, `SELECT m.id`+q.from(sortSector, sortRoles, false)+order, q.args)
 	if err != nil {
-		return nil, 0, app.Internal(err, "find members")
+		return nil, 0, err
+	}
+	total := len(all)
+	lo := min(max(0, f.Offset), total)
+	ids := all[lo:min(lo+f.Limit, total)]
+	if len(ids) == 0 {
+		return nil, total, nil
+	}
+	// 2. The page's members in full, put back in the page's order.
+	q.start()
+	q.only = ids
+	rows, err := db.memberRows(ctx, q, q.from(true, true, true))
+	if err != nil {
+		return nil, 0, err
+	}
+	pos := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
+	}
+	sort.Slice(rows, func(i, j int) bool { return pos[rows[i].ID] < pos[rows[j].ID] })
+	return rows, total, nil
+}
+
+// memberRows reads full list rows for a FROM … WHERE … [ORDER BY] built by q.
+func (db *DB) memberRows(ctx context.Context, q *memberQuery, fromWhere string) ([]memberRow, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+memberColumns+`, c.name, COALESCE(t.number, 0), COALESCE(s.name, ''),
+		COALESCE(sc.name, ''), COALESCE(rr.roles, '')`+
+		strings.Replace(fromWhere, "\n\tWHERE ", `
+	LEFT JOIN term t ON t.id = tm.term_id
+	LEFT JOIN special_committee sc ON sc.id = tm.special_committee_id
+	WHERE `, 1), q.args...)
+	if err != nil {
+		return nil, app.Internal(err, "find members")
 	}
 	defer rows.Close()
 	var out []memberRow
-	total := 0
 	for rows.Next() {
 		var r memberRow
 		var roles string
 		if err := scanMember(rows, &r.Member, &r.CommitteeName, &r.termNumber, &r.SectorName, &r.specialCommittee,
-			&roles, &total); err != nil {
-			return nil, 0, app.Internal(err, "scan member")
+			&roles); err != nil {
+			return nil, app.Internal(err, "scan member")
 		}
 		if r.Roles, err = parseRoles(roles, r.ID); err != nil {
-			return nil, 0, app.Internal(err, "parse roles")
+			return nil, app.Internal(err, "parse roles")
 		}
 		out = append(out, r)
 	}
-	return out, total, app.Internal(rows.Err(), "find members")
+	return out, app.Internal(rows.Err(), "find members")
+}
+
+// currentTermIDs returns, for each committee in scope (or the one given), the
+// term covering day; where terms touch, the one that started last.
+func (db *DB) currentTermIDs(ctx context.Context, actor app.Actor, committeeID int64, day app.Date) ([]int64, error) {
+	args := []any{actor.Path, day.String()}
+	cond := ""
+	if committeeID != 0 {
+		args = append(args, committeeID)
+		cond = " AND t.committee_id = $3"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT t.committee_id, t.id FROM term t JOIN org c ON c.id = t.committee_id
+		WHERE c.path LIKE $1 || '%' AND t.start_date <= $2 AND (t.end_date = '' OR t.end_date >= $2)`+cond+`
+		ORDER BY t.committee_id, t.start_date DESC`, args...)
+	if err != nil {
+		return nil, app.Internal(err, "current terms")
+	}
+	defer rows.Close()
+	var ids []int64
+	last := int64(-1)
+	for rows.Next() {
+		var c, id int64
+		if err := rows.Scan(&c, &id); err != nil {
+			return nil, app.Internal(err, "current terms")
+		}
+		if c != last {
+			ids = append(ids, id)
+			last = c
+		}
+	}
+	return ids, app.Internal(rows.Err(), "current terms")
 }
 
 // parseRoles reads the aggregated "id:kind:start:end,…" of the list query,

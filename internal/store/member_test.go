@@ -529,8 +529,8 @@ func TestImportMembersAllOrNothing(t *testing.T) {
 		if calls != 0 {
 			t.Errorf("progress called %d times for a refused batch", calls)
 		}
-		if _, total, _ := db.FindMembers(ctx, w.actorA, store.MemberFilter{}); total != 1 {
-			t.Fatalf("refused batch wrote members: total %d", total)
+		if _, total, err := db.FindMembers(ctx, w.actorA, store.MemberFilter{}); err != nil || total != 1 {
+			t.Fatalf("refused batch wrote members: total %d, err %v", total, err)
 		}
 		// CheckImport reports the same without a transaction.
 		if again, err := db.CheckImport(ctx, w.actorA, w.countyA.ID, w.term.ID, rows); err != nil || len(again) != len(want) {

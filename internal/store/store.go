@@ -41,6 +41,8 @@ type DB struct {
 	Argon2   auth.Argon2Params
 	Throttle auth.Throttle
 	Sessions auth.SessionPolicy
+
+	lists *listCache // ordered ids of recent list queries (listcache.go)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -55,7 +57,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: load time zone: %w", err)
 	}
-	db := &DB{dsn: dsn, Now: time.Now, Loc: loc}
+	db := &DB{dsn: dsn, Now: time.Now, Loc: loc, lists: newListCache(128)}
 	if IsPostgres(dsn) {
 		db.Dialect = Postgres
 		p, err := sql.Open("pgx", dsn)

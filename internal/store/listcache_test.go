@@ -1,0 +1,122 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"xieshang/internal/app"
+	"xieshang/internal/member"
+	"xieshang/internal/store"
+	"xieshang/internal/storetest"
+)
+
+func names(ms []member.Member) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
+// The member list's cached order follows every change: a rename, a new
+// member, a role that moves someone up the protocol order.
+func TestMemberListCacheFollowsChanges(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := buildMemberWorld(t, db)
+		var ids []int64
+		for i, n := range []string{"乙", "丙", "丁"} {
+			m, err := db.CreateMember(ctx, w.actorA, w.countyA.ID, person(n, 10+i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.AddMembership(ctx, w.actorA, m.ID, member.MembershipInput{TermID: w.term.ID, SectorID: w.edu.ID,
+				StartDate: w.term.StartDate}); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, m.ID)
+		}
+		list := func(f store.MemberFilter) []string {
+			t.Helper()
+			f.Limit = 2
+			ms, total, err := db.FindMembers(ctx, w.actorA, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != 3 {
+				t.Fatalf("total = %d", total)
+			}
+			return names(ms)
+		}
+		byName := store.MemberFilter{Sort: "name"}
+		first := list(byName)
+		if len(first) != 2 {
+			t.Fatalf("page = %v", first)
+		}
+		// Reading again gives the same page (from the cache).
+		if again := list(byName); again[0] != first[0] || again[1] != first[1] {
+			t.Fatalf("second read %v != %v", again, first)
+		}
+		// Rename the last member so it sorts first: the next read shows it.
+		m, _ := db.FindMemberByID(ctx, w.actorA, ids[0]) // 乙 sorts last
+		in := person("一", 10) // U+4E00 sorts before every other name
+		in.Workplace = m.Workplace
+		if _, err := db.UpdateMember(ctx, w.actorA, ids[0], in); err != nil {
+			t.Fatal(err)
+		}
+		all := names(mustFind(t, db, w.actorA, byName))
+		if all[0] != "一" {
+			t.Fatalf("after rename, order = %v", all)
+		}
+		// A role moves a member to the top of the protocol order.
+		if _, err := db.AddRole(ctx, w.actorA, ids[1], member.RoleInput{TermID: w.term.ID, Kind: member.ViceChair,
+			StartDate: w.term.StartDate}); err != nil {
+			t.Fatal(err)
+		}
+		if top := names(mustFind(t, db, w.actorA, store.MemberFilter{})); top[0] != "丙" {
+			t.Fatalf("after role, protocol order = %v", top)
+		}
+	})
+}
+
+func mustFind(t *testing.T, db *store.DB, a app.Actor, f store.MemberFilter) []member.Member {
+	t.Helper()
+	ms, _, err := db.FindMembers(context.Background(), a, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// A change written through another handle on the same database (another app
+// node) is seen too: the cache checks the data version on every read.
+func TestMemberListCacheSeesOtherNodes(t *testing.T) {
+	ctx := context.Background()
+	dsn := storetest.DSN(t, store.SQLite)
+	open := func() *store.DB {
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	a, b := open(), open()
+	w := buildMemberWorld(t, a)
+	b.Now = a.Now
+	if _, err := a.CreateMember(ctx, w.actorA, w.countyA.ID, person("甲", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(mustFind(t, a, w.actorA, store.MemberFilter{Sort: "name"})); len(got) != 1 {
+		t.Fatalf("node a sees %v", got)
+	}
+	if _, err := b.CreateMember(ctx, w.actorA, w.countyA.ID, person("乙", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(mustFind(t, a, w.actorA, store.MemberFilter{Sort: "name"})); len(got) != 2 {
+		t.Fatalf("node a after node b's insert sees %v", got)
+	}
+}
