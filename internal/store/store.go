@@ -28,7 +28,7 @@ import (
 // SQLITE_BUSY; for PostgreSQL both are the same pool.
 type DB struct {
 	Dialect Dialect
-	read    *sql.DB
+	read    *readPool
 	write   *sql.DB
 	dsn     string
 
@@ -67,7 +67,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		p.SetMaxOpenConns(32)
 		p.SetMaxIdleConns(32)
 		p.SetConnMaxIdleTime(5 * time.Minute)
-		db.read, db.write = p, p
+		db.read, db.write = newReadPool(p), p
 	} else {
 		db.Dialect = SQLite
 		path := strings.TrimPrefix(dsn, "file:")
@@ -93,7 +93,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		n := max(4, 2*runtime.NumCPU())
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
-		db.read, db.write = r, w
+		db.read, db.write = newReadPool(r), w
 	}
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
@@ -104,9 +104,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the pools.
 func (db *DB) Close() error {
-	err := db.write.Close()
-	if db.read != db.write {
-		if e := db.read.Close(); err == nil {
+	err := db.read.Close()
+	if db.read.DB != db.write {
+		if e := db.write.Close(); err == nil {
 			err = e
 		}
 	}
