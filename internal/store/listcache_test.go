@@ -59,7 +59,7 @@ func TestMemberListCacheFollowsChanges(t *testing.T) {
 		}
 		// Rename the last member so it sorts first: the next read shows it.
 		m, _ := db.FindMemberByID(ctx, w.actorA, ids[0]) // 乙 sorts last
-		in := person("一", 10) // U+4E00 sorts before every other name
+		in := person("一", 10)                            // U+4E00 sorts before every other name
 		in.Workplace = m.Workplace
 		if _, err := db.UpdateMember(ctx, w.actorA, ids[0], in); err != nil {
 			t.Fatal(err)

@@ -90,20 +90,11 @@ func (s *Server) memberChoicesFor(ctx context.Context, a app.Actor, only int64) 
 		return ch, err
 	}
 	ch.committees = all
-	for _, c := range all {
-		if only != 0 && c.ID != only {
-			continue
-		}
-		if ch.terms[c.ID], err = s.db.FindTerms(ctx, a, c.ID); err != nil {
-			return ch, err
-		}
-		if ch.sectors[c.ID], err = s.db.FindSectors(ctx, a, c.ID); err != nil {
-			return ch, err
-		}
-		if ch.specials[c.ID], err = s.db.FindSpecialCommittees(ctx, a, c.ID); err != nil {
-			return ch, err
-		}
+	lists, err := s.db.FindCommitteeLists(ctx, a, only)
+	if err != nil {
+		return ch, err
 	}
+	ch.terms, ch.sectors, ch.specials = lists.Terms, lists.Sectors, lists.Specials
 	return ch, nil
 }
 
