@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"xieshang/internal/app"
@@ -63,21 +64,21 @@ func (s *Server) orgAPIRoutes() []Route {
 		api("PATCH", "/terms/{id}", write, APIDoc{Summary: "修改届次：须提交全部字段（number, start_date, end_date）",
 			Request: org.TermInput{}, Response: org.Term{}}, s.apiTermPatch),
 		api("GET", "/orgs/{id}/sectors", read, APIDoc{Summary: "政协组织的界别，按排序号", Response: apiList[org.Sector]{},
-			Query: pageParams}, s.apiSectorList),
+			Query: pageParams}, sectorAPI.listHandler(s)),
 		api("POST", "/orgs/{id}/sectors", write, APIDoc{Summary: "新建界别（同一政协内名称不重复）", Request: org.NamedInput{},
-			Response: org.Sector{}, Status: http.StatusCreated}, s.apiSectorCreate),
+			Response: org.Sector{}, Status: http.StatusCreated}, sectorAPI.createHandler(s)),
 		api("PATCH", "/sectors/{id}", write, APIDoc{Summary: "修改界别：须提交全部字段（name, sort）", Request: org.NamedInput{},
-			Response: org.Sector{}}, s.apiSectorPatch),
+			Response: org.Sector{}}, sectorAPI.patchHandler(s)),
 		api("DELETE", "/sectors/{id}", write, APIDoc{Summary: "删除界别（已有委员任职时拒绝）", Status: http.StatusNoContent},
-			s.apiSectorDelete),
+			sectorAPI.deleteHandler(s)),
 		api("GET", "/orgs/{id}/special-committees", read, APIDoc{Summary: "政协组织的专门委员会，按排序号",
-			Response: apiList[org.SpecialCommittee]{}, Query: pageParams}, s.apiSpecialList),
+			Response: apiList[org.SpecialCommittee]{}, Query: pageParams}, specialAPI.listHandler(s)),
 		api("POST", "/orgs/{id}/special-committees", write, APIDoc{Summary: "新建专门委员会（同一政协内名称不重复）",
-			Request: org.NamedInput{}, Response: org.SpecialCommittee{}, Status: http.StatusCreated}, s.apiSpecialCreate),
+			Request: org.NamedInput{}, Response: org.SpecialCommittee{}, Status: http.StatusCreated}, specialAPI.createHandler(s)),
 		api("PATCH", "/special-committees/{id}", write, APIDoc{Summary: "修改专门委员会：须提交全部字段（name, sort）",
-			Request: org.NamedInput{}, Response: org.SpecialCommittee{}}, s.apiSpecialPatch),
+			Request: org.NamedInput{}, Response: org.SpecialCommittee{}}, specialAPI.patchHandler(s)),
 		api("DELETE", "/special-committees/{id}", write, APIDoc{Summary: "删除专门委员会（已有委员任职时拒绝）",
-			Status: http.StatusNoContent}, s.apiSpecialDelete),
+			Status: http.StatusNoContent}, specialAPI.deleteHandler(s)),
 	}
 }
 
@@ -311,126 +312,90 @@ func (s *Server) apiTermPatch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiSectorList(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	list, err := s.db.FindSectors(r.Context(), actor(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, pageOf(r, list))
-	return nil
+// namedAPI binds the JSON handlers to sectors or special committees, the two
+// committee lists that are just names; one set of handlers serves both.
+type namedAPI[T any] struct {
+	list   func(*store.DB, context.Context, app.Actor, int64) ([]T, error)
+	byID   func(*store.DB, context.Context, app.Actor, int64) (T, error)
+	create func(*store.DB, context.Context, app.Actor, int64, org.NamedInput) (T, error)
+	update func(*store.DB, context.Context, app.Actor, int64, org.NamedInput) (T, error)
+	delete func(*store.DB, context.Context, app.Actor, int64) error
 }
 
-func (s *Server) apiSectorCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := s.apiCommittee(r)
-	if err != nil {
-		return err
+var (
+	sectorAPI = namedAPI[org.Sector]{(*store.DB).FindSectors, (*store.DB).FindSectorByID,
+		(*store.DB).CreateSector, (*store.DB).UpdateSector, (*store.DB).DeleteSector}
+	specialAPI = namedAPI[org.SpecialCommittee]{(*store.DB).FindSpecialCommittees, (*store.DB).FindSpecialCommitteeByID,
+		(*store.DB).CreateSpecialCommittee, (*store.DB).UpdateSpecialCommittee, (*store.DB).DeleteSpecialCommittee}
+)
+
+func (n namedAPI[T]) listHandler(s *Server) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		list, err := n.list(s.db, r.Context(), actor(r), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, pageOf(r, list))
+		return nil
 	}
-	var in org.NamedInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	x, err := s.db.CreateSector(r.Context(), actor(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, x)
-	return nil
 }
 
-func (s *Server) apiSectorPatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
+func (n namedAPI[T]) createHandler(s *Server) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := s.apiCommittee(r)
+		if err != nil {
+			return err
+		}
+		var in org.NamedInput
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		x, err := n.create(s.db, r.Context(), actor(r), id, in)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, x)
+		return nil
 	}
-	if _, err := s.db.FindSectorByID(r.Context(), actor(r), id); err != nil {
-		return err
-	}
-	var in org.NamedInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	x, err := s.db.UpdateSector(r.Context(), actor(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
 }
 
-func (s *Server) apiSectorDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
+// patchHandler answers 404 for an unknown id before it reads the body.
+func (n namedAPI[T]) patchHandler(s *Server) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if _, err := n.byID(s.db, r.Context(), actor(r), id); err != nil {
+			return err
+		}
+		var in org.NamedInput
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		x, err := n.update(s.db, r.Context(), actor(r), id, in)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, x)
+		return nil
 	}
-	if err := s.db.DeleteSector(r.Context(), actor(r), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
-func (s *Server) apiSpecialList(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
+func (n namedAPI[T]) deleteHandler(s *Server) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if err := n.delete(s.db, r.Context(), actor(r), id); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
-	list, err := s.db.FindSpecialCommittees(r.Context(), actor(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, pageOf(r, list))
-	return nil
-}
-
-func (s *Server) apiSpecialCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := s.apiCommittee(r)
-	if err != nil {
-		return err
-	}
-	var in org.NamedInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	x, err := s.db.CreateSpecialCommittee(r.Context(), actor(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, x)
-	return nil
-}
-
-func (s *Server) apiSpecialPatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := s.db.FindSpecialCommitteeByID(r.Context(), actor(r), id); err != nil {
-		return err
-	}
-	var in org.NamedInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	x, err := s.db.UpdateSpecialCommittee(r.Context(), actor(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
-}
-
-func (s *Server) apiSpecialDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.db.DeleteSpecialCommittee(r.Context(), actor(r), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
