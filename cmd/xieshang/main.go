@@ -117,6 +117,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	secure := fs.Bool("secure-cookies", os.Getenv("XIESHANG_SECURE_COOKIES") == "1",
 		"mark cookies Secure (set when served over HTTPS, $XIESHANG_SECURE_COOKIES=1)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	notify := notifyFlags(fs) // e-mail and SMS for notices (notify.go)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -147,6 +148,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	if err := startNotify(ctx, notify, db, log); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -156,7 +160,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if n > 0 {
 		log.Warn("import jobs interrupted by the last stop marked failed", "jobs", n)
 	}
-	handler := web.New(db, web.Config{SecureCookies: *secure}, log)
+	// The key signing the meetings' QR sign-in codes; several nodes must share
+	// it. Unset: a random key per start (codes shown before a restart stop working).
+	signKey := []byte(os.Getenv("XIESHANG_SIGN_KEY"))
+	if len(signKey) > 0 && len(signKey) < 32 {
+		return errors.New("XIESHANG_SIGN_KEY must be at least 32 bytes (e.g. openssl rand -hex 32)")
+	}
+	handler := web.New(db, web.Config{SecureCookies: *secure, SignKey: signKey}, log)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -74,17 +74,20 @@ const (
 	MemberContact Permission = "member:contact" // see identity numbers and phones unmasked
 	AccountManage Permission = "account:manage"
 	AuditRead     Permission = "audit:read"
+	MeetingRead   Permission = "meeting:read"  // see meetings; a member account sees only those it is expected at
+	MeetingWrite  Permission = "meeting:write" // prepare and run meetings: sign-in, leave, agenda, votes
 )
 
 // Permissions lists every permission, for the access-matrix tests.
-var Permissions = []Permission{OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead}
+var Permissions = []Permission{OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead,
+	MeetingRead, MeetingWrite}
 
 // rolePermissions is the grant table: data, not code paths.
 var rolePermissions = map[Role][]Permission{
-	Admin:       {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead},
-	Office:      {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead},
-	Leader:      {OrgRead, MemberRead, MemberContact},
-	MemberRole:  {OrgRead},
+	Admin:       {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite},
+	Office:      {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite},
+	Leader:      {OrgRead, MemberRead, MemberContact, MeetingRead},
+	MemberRole:  {OrgRead, MeetingRead},
 	Coordinator: {OrgRead},
 	Cadre:       {OrgRead},
 	Unit:        {},

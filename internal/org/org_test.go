@@ -9,7 +9,7 @@ import (
 
 func TestNumeral(t *testing.T) {
 	cases := map[int]string{0: "零", 1: "一", 9: "九", 10: "十", 11: "十一", 13: "十三", 20: "二十", 21: "二十一",
-		99: "九十九", 100: "100", -1: "-1"}
+		99: "九十九", 100: "一百", 10000: "10000", -1: "-1"}
 	for n, want := range cases {
 		if got := org.Numeral(n); got != want {
 			t.Errorf("Numeral(%d) = %q, want %q", n, got, want)

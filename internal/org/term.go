@@ -153,23 +153,48 @@ func CheckTerm(in TermInput, self int64, others []Term) app.FieldErrors {
 	return errs
 }
 
-// Numeral writes n in Chinese as terms and sessions are numbered: 1 一,
-// 10 十, 13 十三, 20 二十, 99 九十九. Numbers outside 0–99 stay in digits.
+// Numeral writes n in Chinese as terms, sessions and fractions are numbered
+// (第十三届, 四次会议, 三分之二), for 0–9999:
+//
+//	1 一, 10 十, 11 十一, 20 二十, 99 九十九,
+//	100 一百, 105 一百零五, 110 一百一十, 115 一百一十五, 200 二百,
+//	1001 一千零一, 1010 一千零一十, 1100 一千一百, 2000 二千.
+//
+// A leading 一 is dropped only before 十 (十三, not 一十三); inside a larger
+// number the tens are written in full (一百一十). A run of zeros between
+// non-zero digits is one 零, trailing zeros are not written, and 二 is used
+// throughout (二百, 二千; never 两, which these titles do not use).
+// Numbers outside 0–9999 stay in digits.
 func Numeral(n int) string {
-	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	digits := [...]string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
 	switch {
-	case n < 0 || n > 99:
+	case n < 0 || n > 9999:
 		return app.Itoa(int64(n))
 	case n < 10:
 		return digits[n]
+	case n < 20:
+		if n == 10 {
+			return "十"
+		}
+		return "十" + digits[n-10]
 	}
-	s := ""
-	if n >= 20 {
-		s = digits[n/10]
+	places := [...]int{1000, 100, 10, 1}
+	units := [...]string{"千", "百", "十", ""}
+	var b strings.Builder
+	started, gap := false, false
+	for i, p := range places {
+		d := n / p % 10
+		if d == 0 {
+			gap = started // a zero after the first digit: 零 if a digit follows
+			continue
+		}
+		if gap {
+			b.WriteString("零")
+			gap = false
+		}
+		b.WriteString(digits[d])
+		b.WriteString(units[i])
+		started = true
 	}
-	s += "十"
-	if n%10 != 0 {
-		s += digits[n%10]
-	}
-	return s
+	return b.String()
 }

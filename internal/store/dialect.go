@@ -67,3 +67,33 @@ func isForeignKeyViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == pgForeignKeyViolation
 }
+
+// forUpdateOf locks only the rows of one table alias of a joined query
+// (PostgreSQL); SQLite needs nothing. alias is a constant of the caller.
+func (d Dialect) forUpdateOf(alias string) string {
+	if d == Postgres {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
+}
+
+// forShareOf takes a shared lock on the rows of one table alias (PostgreSQL):
+// many transactions may hold it together (ballots of one vote, sign-ins of one
+// meeting), while a transaction that closes the vote or meeting with
+// forUpdateOf waits for them and they wait for it. SQLite needs nothing.
+func (d Dialect) forShareOf(alias string) string {
+	if d == Postgres {
+		return " FOR SHARE OF " + alias
+	}
+	return ""
+}
+
+// skipLocked is the suffix for claiming queue rows from several nodes:
+// PostgreSQL locks the rows it returns and skips those another transaction
+// holds; SQLite's single writer already serialises the claim.
+func (d Dialect) skipLocked() string {
+	if d == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}

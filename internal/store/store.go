@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -43,6 +44,13 @@ type DB struct {
 	Sessions auth.SessionPolicy
 
 	lists *listCache // ordered ids of recent list queries (listcache.go)
+
+	// writes holds statements prepared on the write pool for hot paths (stmtcache.go: writeStmt).
+	writes sync.Map
+
+	// Notify names the delivery channels configured beyond the in-app inbox
+	// (notice.go); the zero value sends notices to the inbox only.
+	Notify NoticeDelivery
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -28,6 +28,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"members":  role.Can(auth.MemberRead),
 			"accounts": role.Can(auth.AccountManage),
 			"audit":    role.Can(auth.AuditRead),
+			"meetings": role.Can(auth.MeetingRead),
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {
@@ -55,6 +56,15 @@ var flashMessages = map[string]string{
 
 	// accounts
 	"signed_out": "已强制退出该账号的全部登录",
+
+	// meetings
+	"meeting_opened": "会议已开始，可以签到",
+	"meeting_closed": "会议已结束",
+	"signed_in":      "签到成功",
+	"leave_sent":     "请假申请已提交",
+	"vote_opened":    "表决已开始",
+	"vote_closed":    "表决已结束",
+	"voted":          "已投票，表决结束前可以更改",
 }
 
 // render writes a templ component with a status.

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -24,6 +25,11 @@ type Config struct {
 	// MaxFormBytes limits ordinary form and JSON bodies; MaxUploadBytes file uploads.
 	MaxFormBytes   int64
 	MaxUploadBytes int64
+	// SignKey signs the meetings' QR sign-in codes (meeting.SignToken). When
+	// empty, New generates a random key at start: codes then stop working
+	// after a restart, and several nodes behind one address must share one
+	// key (XIESHANG_SIGN_KEY).
+	SignKey []byte
 }
 
 // DefaultConfig is used where a field is zero.
@@ -59,6 +65,10 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 	if cfg.MaxUploadBytes == 0 {
 		cfg.MaxUploadBytes = DefaultConfig.MaxUploadBytes
 	}
+	if len(cfg.SignKey) == 0 {
+		cfg.SignKey = make([]byte, 32)
+		rand.Read(cfg.SignKey)
+	}
 	s := &Server{db: db, cfg: cfg, log: log, imports: newImportTracker()}
 	s.routes = slices.Concat(
 		s.authRoutes(),
@@ -67,6 +77,8 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.memberRoutes(),
 		s.accountRoutes(),
 		s.auditRoutes(),
+		s.noticeRoutes(),
+		s.meetingRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
