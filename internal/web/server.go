@@ -79,6 +79,10 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.auditRoutes(),
 		s.noticeRoutes(),
 		s.meetingRoutes(),
+		s.meetingLiveRoutes(),
+		s.meetingMinutesRoutes(),
+		s.meetingSeatingRoutes(),
+		s.meetingEditRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()

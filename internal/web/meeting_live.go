@@ -1,0 +1,3 @@
+package web
+
+func (s *Server) meetingLiveRoutes() []Route { return nil }
