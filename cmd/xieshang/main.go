@@ -21,6 +21,7 @@ import (
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
 	"xieshang/internal/demo"
+	"xieshang/internal/live"
 	"xieshang/internal/store"
 	"xieshang/internal/web"
 )
@@ -151,6 +152,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := startNotify(ctx, notify, db, log); err != nil {
 		return err
 	}
+	if err := startReminders(ctx, db, log); err != nil { // reminders before meetings (reminders.go)
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -166,7 +170,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(signKey) > 0 && len(signKey) < 32 {
 		return errors.New("XIESHANG_SIGN_KEY must be at least 32 bytes (e.g. openssl rand -hex 32)")
 	}
-	handler := web.New(db, web.Config{SecureCookies: *secure, SignKey: signKey}, log)
+	// Live board updates: one Hub per process; on PostgreSQL they travel
+	// between app nodes through LISTEN/NOTIFY on the same database.
+	var bridge live.Bridge = live.NewLocal()
+	if db.Dialect == store.Postgres {
+		b, err := live.NewPGBridge(live.PGConfig{DSN: *dsn, Logger: log})
+		if err != nil {
+			return err
+		}
+		bridge = b
+	}
+	hub := live.NewHub(bridge)
+	defer hub.Close()
+	handler := web.New(db, web.Config{SecureCookies: *secure, SignKey: signKey, Live: hub}, log)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -174,6 +190,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(hub.Close) // open board streams end, Shutdown need not wait for them
 	go housekeeping(ctx, db, log)
 	fmt.Fprintf(stdout, "xieshang 已启动 (listening): http://%s/login  database: %s\n", ln.Addr(), db.Dialect)
 	errc := make(chan error, 1)

@@ -1,4 +1,4 @@
-// Command xsbench is scripts/bench's helper. Two modes:
+// Command xsbench is scripts/bench's helper. Three modes:
 //
 //	xsbench baseline --size N [--addr 127.0.0.1:0]
 //	    serves a static HTML page of exactly N bytes on every path with a bare
@@ -10,6 +10,13 @@
 //	    requests the path n times from 4 goroutines while recording a CPU
 //	    profile, and prints the time per request; read the profile with
 //	    `go tool pprof -top cpu.prof`.
+//
+//	xsbench meeting --url http://127.0.0.1:8080 --db FILE|postgres://… --password PW [--office office]
+//	        [--members 0] [--boards 200] [--c 64] [--board-url URL of another node]
+//	    the plenary load test against a running server (meeting.go): every
+//	    expected member signs in with the QR code and votes on one item over
+//	    HTTP while board clients hold the live event stream open; prints
+//	    req/s, p50 and p99 per phase and when every board showed the result.
 package main
 
 import (
@@ -40,7 +47,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: xsbench baseline --size N [--addr A] | xsbench profile --db FILE --path P …")
+		fmt.Fprintln(os.Stderr, "usage: xsbench baseline --size N [--addr A] | xsbench profile --db FILE --path P … | xsbench meeting --url U --db DSN --password PW …")
 		os.Exit(2)
 	}
 	var err error
@@ -49,6 +56,8 @@ func main() {
 		err = baseline(os.Args[2:])
 	case "profile":
 		err = profile(os.Args[2:])
+	case "meeting":
+		err = meetingBench(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}

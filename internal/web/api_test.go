@@ -363,6 +363,30 @@ func seedAPI(e *env, p *apiProbe) {
 		mp := "/api/v1/members/" + app.Itoa(m)
 		post(mp+"/memberships", map[string]any{"term_id": term, "sector_id": sector, "start_date": "2021-01-01"})
 		post(mp+"/roles", map[string]any{"term_id": term, "kind": "standing", "start_date": "2021-01-01"})
+		seedMeeting(p, post, committee, term, m)
+	}
+}
+
+// seedMeeting adds a standing-committee meeting of the member's committee
+// (api_meeting.go): an agenda item and a leave request, then opened with the
+// member signed in and an electronic vote running, so that the meeting,
+// agenda, leave and vote routes have records to work on.
+func seedMeeting(p *apiProbe, post func(string, map[string]any) int64, committee, term, member int64) {
+	mt := post("/api/v1/meetings", map[string]any{"committee_id": committee, "term_id": term, "kind": "standing",
+		"starts_at": "2030-06-01T09:00:00+08:00", "place": "政协会议室"})
+	if mt == 0 {
+		return
+	}
+	path := "/api/v1/meetings/" + app.Itoa(mt)
+	item := post(path+"/agenda", map[string]any{"kind": "resolution", "title": "测试决议"})
+	post(path+"/leave", map[string]any{"member_id": member, "reason": "出差"})
+	if a := p.do("POST", path+"/open", "", nil); a.status != http.StatusOK {
+		p.t.Logf("seed %s/open: %s", path, a)
+		return
+	}
+	post(path+"/signins", map[string]any{"member_id": member})
+	if item != 0 {
+		post("/api/v1/agenda/"+app.Itoa(item)+"/votes", map[string]any{"mode": "electronic"})
 	}
 }
 

@@ -428,6 +428,9 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, id int64,
 	for _, k := range store.AgendaKinds {
 		d.AgendaKinds = append(d.AgendaKinds, view.Option{Value: string(k), Label: k.Label()})
 	}
+	if err := s.fillAgendaDocs(ctx, a, id, d.Items); err != nil { // meeting_edit.go
+		return err
+	}
 	return render(w, r, status, view.MeetingShowPage(page(r, m.Title, "meetings"), d))
 }
 
@@ -456,6 +459,7 @@ func (s *Server) meetingAction(w http.ResponseWriter, r *http.Request, meetingID
 		}
 		return s.renderMeeting(w, r, meetingID, formStatus(err), formName, err)
 	}
+	s.publishMeeting(r.Context(), meetingID) // the live board
 	return redirect(w, r, "/meetings/"+app.Itoa(meetingID)+"?ok="+ok)
 }
 
@@ -603,16 +607,11 @@ func (s *Server) ownLine(ctx context.Context, a app.Actor, meetingID int64) (sto
 	if a.MemberID == 0 {
 		return store.ExpectedMember{}, app.NotFound("会议")
 	}
-	list, err := s.db.ExpectedMembers(ctx, a, meetingID)
-	if err != nil {
-		return store.ExpectedMember{}, err
+	e, err := s.db.FindExpectedMember(ctx, a, meetingID, a.MemberID) // one row, not the whole list
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return store.ExpectedMember{}, app.NotFound("会议")
 	}
-	for _, e := range list {
-		if e.MemberID == a.MemberID {
-			return e, nil
-		}
-	}
-	return store.ExpectedMember{}, app.NotFound("会议")
+	return e, err
 }
 
 func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, id int64, status int, actErr error) error {
@@ -658,60 +657,7 @@ func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, id int64, st
 	return render(w, r, status, view.MeetingMinePage(page(r, m.Title, "meetings"), d))
 }
 
-// --- board ---
-
-func (s *Server) meetingBoard(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ctx, a := r.Context(), actor(r)
-	if memberAccount(r) {
-		if _, err := s.ownLine(ctx, a, id); err != nil {
-			return err
-		}
-	}
-	d, err := s.boardView(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	return render(w, r, http.StatusOK, view.BoardPage(d))
-}
-
-// boardView is what the hall's screen shows: the attendance and, for the
-// current vote, while open only how many have voted, once closed the result.
-func (s *Server) boardView(ctx context.Context, a app.Actor, id int64) (view.BoardView, error) {
-	m, err := s.db.FindMeetingByID(ctx, a, id)
-	if err != nil {
-		return view.BoardView{}, err
-	}
-	att, err := s.db.AttendanceOf(ctx, a, id)
-	if err != nil {
-		return view.BoardView{}, err
-	}
-	votes, err := s.db.FindVotes(ctx, a, id)
-	if err != nil {
-		return view.BoardView{}, err
-	}
-	d := view.BoardView{ID: id, Title: m.Title, Att: attendanceView(att, m.Quorum)}
-	if len(votes) > 0 {
-		v := votes[len(votes)-1]
-		d.VoteItem = v.ItemTitle
-		switch {
-		case v.Status == store.VoteClosed:
-			d.Sentence = v.Tally.Sentence(v.Passed)
-		case v.Mode == store.VoteElectronic:
-			p, err := s.db.VoteProgress(ctx, a, v.ID)
-			if err != nil {
-				return view.BoardView{}, err
-			}
-			d.VoteOpen, d.Cast = true, p.Cast
-		default:
-			d.Sentence = "举手表决进行中"
-		}
-	}
-	return d, nil
-}
+// --- board: meeting_live.go ---
 
 // --- QR sign-in ---
 
@@ -800,6 +746,7 @@ func (s *Server) signPost(w http.ResponseWriter, r *http.Request) error {
 	if msg == "" {
 		_, err = s.db.SignIn(r.Context(), actor(r), m.ID, actor(r).MemberID, store.SignInQR, s.db.Now())
 		if err == nil {
+			s.publishMeeting(r.Context(), m.ID) // the live board
 			return redirect(w, r, "/s/"+token+"?ok=signed_in")
 		}
 		if !formError(err) && app.ErrorCode(err) != app.EFORBIDDEN {

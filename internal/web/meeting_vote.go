@@ -49,7 +49,7 @@ func (s *Server) voteOpen(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.meetingAction(w, r, meetingID, "vote", "vote_opened", func(f *form) error {
-		_, err := s.db.OpenVote(r.Context(), actor(r), itemID, store.VoteMode(f.Str("mode")), meeting.PassRule{})
+		_, err := s.db.OpenVote(r.Context(), actor(r), itemID, store.VoteMode(f.Str("mode")), passRuleForm(f))
 		return err
 	})
 }
@@ -153,6 +153,7 @@ func (s *Server) ballotPost(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderBallot(w, r, formStatus(castErr), v, m, app.ErrorMessage(castErr))
 	}
+	s.publishMeeting(r.Context(), v.MeetingID) // the live board: how many have voted
 	return redirect(w, r, "/votes/"+app.Itoa(v.ID)+"/ballot?ok=voted")
 }
 

@@ -65,6 +65,17 @@ var flashMessages = map[string]string{
 	"vote_opened":    "表决已开始",
 	"vote_closed":    "表决已结束",
 	"voted":          "已投票，表决结束前可以更改",
+
+	// meeting editing and agenda documents
+	"uploaded": "文件已上传",
+
+	// meeting notices and minutes (meeting_minutes.go)
+	"notice_sent": "会议通知已发送",
+
+	// meeting seating (排座)
+	"seating_saved":   "座次设置已保存",
+	"seating_moved":   "已调整应邀出席人员的顺序",
+	"seating_rostrum": "已更新主席台就座人员",
 }
 
 // render writes a templ component with a status.

@@ -13,6 +13,7 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
+	"xieshang/internal/live"
 	"xieshang/internal/store"
 	"xieshang/internal/web/static"
 )
@@ -30,6 +31,10 @@ type Config struct {
 	// after a restart, and several nodes behind one address must share one
 	// key (XIESHANG_SIGN_KEY).
 	SignKey []byte
+	// Live carries the live board's updates (see internal/live): a Hub on a
+	// PGBridge when several nodes share a PostgreSQL database. When nil, New
+	// makes a process-local Hub, closed by Server.Close.
+	Live *live.Hub
 }
 
 // DefaultConfig is used where a field is zero.
@@ -55,6 +60,9 @@ type Server struct {
 	routes  []Route
 	handler http.Handler
 	imports *importTracker
+	hub     *live.Hub  // live board updates (meeting_live.go)
+	ownHub  bool       // hub made by New: Close closes it
+	boards  *boardFeed // coalesced board snapshots (meeting_live.go)
 }
 
 // New builds the server and its routes.
@@ -70,6 +78,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		rand.Read(cfg.SignKey)
 	}
 	s := &Server{db: db, cfg: cfg, log: log, imports: newImportTracker()}
+	s.setupLive(cfg.Live)
 	s.routes = slices.Concat(
 		s.authRoutes(),
 		s.homeRoutes(),

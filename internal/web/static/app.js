@@ -27,3 +27,70 @@
     setTimeout(tick, 500);
   }
 })();
+// Seating: print buttons <button data-print> (the seating chart, name cards).
+document.addEventListener("click", function (e) {
+  if (e.target.closest && e.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+// live board: <body data-board-events="/meetings/7/board/events"> on the hall's
+// screen. Each event is the whole board as JSON; the figures are replaced in
+// place. EventSource reconnects by itself after an error; a "resync" event
+// (messages may have been lost) reopens the stream, which starts with a fresh
+// snapshot. Without JavaScript the page reloads itself (<noscript> refresh);
+// without EventSource, or if the stream is refused, it reloads every 5 s.
+(function () {
+  "use strict";
+  var board = document.querySelector("[data-board-events]");
+  if (!board) {
+    return;
+  }
+  var url = board.getAttribute("data-board-events");
+  var reload = function () { setTimeout(function () { window.location.reload(); }, 5000); };
+  if (!url || !window.EventSource || !window.JSON) {
+    reload();
+    return;
+  }
+  var set = function (name, text) {
+    var el = board.querySelector('[data-board="' + name + '"]');
+    if (el && el.textContent !== String(text)) {
+      el.textContent = text;
+    }
+  };
+  var render = function (d) {
+    set("expected", d.expected);
+    set("present", d.present);
+    set("excused", d.excused);
+    set("sentence", d.quorum_text);
+    board.classList.toggle("board-quorum", !!d.quorum_met);
+    var vote = board.querySelector('[data-board="vote"]');
+    if (vote) {
+      vote.hidden = !d.vote;
+    }
+    if (d.vote) {
+      set("item", d.vote.item);
+      set("progress", d.vote.text);
+    }
+  };
+  var es;
+  var open = function () {
+    es = new EventSource(url);
+    es.onmessage = function (e) {
+      var d;
+      try { d = JSON.parse(e.data); } catch (err) { return; }
+      render(d);
+    };
+    es.addEventListener("resync", function () {
+      es.close();
+      open();
+    });
+    es.onerror = function () {
+      // CONNECTING: the browser retries by itself. CLOSED: the server
+      // refused the stream (signed out, not found); fall back to reloading.
+      if (es.readyState === EventSource.CLOSED) {
+        reload();
+      }
+    };
+  };
+  open();
+})();
