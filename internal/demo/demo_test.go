@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"xieshang/internal/app"
+	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
 	"xieshang/internal/store"
@@ -166,6 +170,8 @@ func TestLoad(t *testing.T) {
 			t.Errorf("logins = %v, want %v", users, wantUsers)
 		}
 
+		checkMeetings(t, db, byName["明湖市政协"])
+
 		if _, err := Load(ctx, db, nil); !errors.Is(err, ErrNotEmpty) {
 			t.Errorf("second Load: %v, want ErrNotEmpty", err)
 		}
@@ -275,5 +281,225 @@ func TestAllocate(t *testing.T) {
 		if got := allocate(c.n, c.weights); !slices.Equal(got, c.want) {
 			t.Errorf("allocate(%d, %v) = %v, want %v", c.n, c.weights, got, c.want)
 		}
+	}
+}
+
+// checkMeetings checks the city committee's demo meetings: the closed
+// plenary's closing sitting with figures consistent with its expected list
+// and quorum met, its resolutions adopted, the chair's meeting closed last
+// month, the upcoming consultation and standing-committee meetings, and the
+// store's clock given back.
+func checkMeetings(t *testing.T, db *store.DB, city org.Org) {
+	t.Helper()
+	ctx := context.Background()
+	if d := time.Since(db.Now()); d < -time.Minute || d > time.Minute {
+		t.Errorf("the store's clock was not restored: db.Now() = %v", db.Now())
+	}
+	list, total, err := db.FindMeetings(ctx, app.System, store.MeetingFilter{CommitteeID: city.ID, Sort: "starts_at", Desc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTitle := map[string]meeting.Meeting{}
+	var titles []string
+	for _, m := range list {
+		byTitle[m.Title] = m
+		titles = append(titles, m.Title+" "+string(m.Status))
+		if !m.CreatedAt.Before(m.StartsAt) {
+			t.Errorf("%s created %v, not before it starts %v", m.Title, m.CreatedAt, m.StartsAt)
+		}
+	}
+	wantTitles := []string{"十三届四次会议 closed", "十三届四次会议闭幕会 closed", "十三届五十六次主席会议 closed",
+		"“加快推进明湖流域综合治理”双月协商会 notified", "十三届二十一次常委会会议 draft"}
+	if total != len(wantTitles) || !slices.Equal(titles, wantTitles) {
+		t.Fatalf("city meetings = %q, want %q", titles, wantTitles)
+	}
+	today := Today.Time(db.Loc)
+	month := func(m meeting.Meeting) int { // months after Today's month
+		d := m.StartsAt.In(db.Loc)
+		return (d.Year()-today.Year())*12 + int(d.Month()) - int(today.Month())
+	}
+
+	// The closing sitting of the fourth plenary session.
+	closing := byTitle["十三届四次会议闭幕会"]
+	if closing.ParentID != byTitle["十三届四次会议"].ID || closing.Sitting != meeting.Closing ||
+		closing.Day(db.Loc) != app.MustDate("2025-01-16") {
+		t.Errorf("closing sitting = %+v", closing)
+	}
+	att, err := db.AttendanceOf(ctx, app.System, closing.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Seated on the day: the plan's city members less those who had left.
+	day, w := closing.Day(db.Loc), plan(Options{})
+	cur, seated := len(w.City.Terms)-1, 0
+	for _, p := range w.City.People {
+		for _, s := range p.Seats {
+			if s.Term == cur && (s.End.IsZero() || !s.End.Before(day)) {
+				seated++
+			}
+		}
+	}
+	for _, r := range w.City.Rows {
+		if r.Member.Status == member.Serving || !r.Member.StatusDate.Before(day) {
+			seated++
+		}
+	}
+	expected, err := db.ExpectedMembers(ctx, app.System, closing.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, onLeave := 0, 0
+	for _, e := range expected {
+		if e.SignedIn {
+			signed++
+		} else if e.Leave == store.LeaveApproved {
+			onLeave++
+		}
+	}
+	if att.Expected != seated || att.Expected != len(expected) || att.Present != signed || att.Excused != onLeave ||
+		att.Present+att.Excused+att.Absent != att.Expected || att.Guests != 2 {
+		t.Errorf("closing attendance = %+v; %d seated that day, %d expected, %d signed in, %d on leave",
+			att, seated, len(expected), signed, onLeave)
+	}
+	if pct := att.Present * 100 / att.Expected; pct < 90 || pct > 94 || att.Excused == 0 || att.Absent == 0 || att.Late == 0 {
+		t.Errorf("closing attendance = %+v (%d%% present); want about 92%% present, some on leave, absent and late", att, pct)
+	}
+	if q, err := db.QuorumOf(ctx, app.System, closing.ID); err != nil || !q.Met {
+		t.Errorf("closing quorum = %+v, %v; want met", q, err)
+	}
+	session, err := db.AttendanceOf(ctx, app.System, byTitle["十三届四次会议"].ID)
+	if err != nil || session.Expected != att.Expected || session.Present != att.Present || session.Excused != att.Excused {
+		t.Errorf("session attendance = %+v, %v; want the closing sitting's %+v", session, err, att)
+	}
+	guests, err := db.FindGuests(ctx, app.System, closing.ID)
+	if err != nil || len(guests) != 2 || guests[0].Kind != store.GuestInvited || guests[1].Kind != store.GuestInvited {
+		t.Errorf("closing guests = %+v, %v; want two invited", guests, err)
+	}
+	leaves, err := db.FindLeaveRequests(ctx, app.System, closing.ID)
+	if err != nil || len(leaves) != att.Excused {
+		t.Errorf("closing leave requests = %d, %v; want %d", len(leaves), err, att.Excused)
+	}
+	for _, l := range leaves {
+		if l.Status != store.LeaveApproved || !l.CreatedAt.Before(closing.StartsAt) {
+			t.Errorf("leave request %+v", l)
+		}
+	}
+	votes, err := db.FindVotes(ctx, app.System, closing.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []string
+	for i, v := range votes {
+		items = append(items, v.ItemTitle)
+		mode := store.VoteElectronic
+		if i == 2 {
+			mode = store.VoteHands
+		}
+		if v.Status != store.VoteClosed || v.Result() != "通过" || v.Mode != mode || v.Expected != att.Expected ||
+			v.Present != att.Present || v.Tally.Cast()+v.Tally.NotVoted != att.Present || v.Tally.For*2 <= att.Expected {
+			t.Errorf("vote on %s = %+v", v.ItemTitle, v)
+		}
+	}
+	if !slices.Equal(items, plenaryResolutions) || !strings.HasSuffix(items[2], "政治决议") {
+		t.Errorf("closing votes on %q, want %q", items, plenaryResolutions)
+	}
+
+	// The chair's meeting last month.
+	chairs := byTitle["十三届五十六次主席会议"]
+	if a, err := db.AttendanceOf(ctx, app.System, chairs.ID); err != nil || month(chairs) != -1 ||
+		a.Expected != 9 || a.Present != 8 || a.Excused != 1 {
+		t.Errorf("chair's meeting in month %+d: %+v, %v; want last month, 9 expected, 8 present, 1 on leave", month(chairs), a, err)
+	}
+	if vs, err := db.FindVotes(ctx, app.System, chairs.ID); err != nil || len(vs) != 1 || vs[0].Result() != "通过" {
+		t.Errorf("chair's meeting votes = %+v, %v", vs, err)
+	}
+
+	// The upcoming consultation: a topic, named invitees, notice sent.
+	bi := byTitle["“加快推进明湖流域综合治理”双月协商会"]
+	inv, err := db.FindInvitees(ctx, app.System, bi.ID)
+	if err != nil || bi.Kind != meeting.Bimonthly || bi.Topic == "" || len(inv) < 10 || !bi.StartsAt.After(today) {
+		t.Errorf("bimonthly = %+v with %d invitees, %v", bi, len(inv), err)
+	}
+	notices, err := db.FindMeetingNotices(ctx, app.System, bi.ID)
+	if err != nil || len(notices) != 1 || notices[0].Recipients != len(inv) {
+		t.Errorf("bimonthly notices = %+v, %v; want one to the %d invitees", notices, err, len(inv))
+	}
+
+	// Next month's standing-committee meeting, in preparation.
+	st := byTitle["十三届二十一次常委会会议"]
+	agenda, err := db.FindAgendaItems(ctx, app.System, st.ID)
+	if err != nil || st.Kind != meeting.Standing || month(st) != 1 || len(agenda) != 2 {
+		t.Errorf("standing meeting in month %+d with %d agenda items, %v; want next month, 2 items", month(st), len(agenda), err)
+	}
+	if a, err := db.AttendanceOf(ctx, app.System, st.ID); err != nil || a.Expected != 40 {
+		t.Errorf("standing meeting expects %+v, %v; want the 40 standing-committee members", a, err)
+	}
+}
+
+// meetingSummary renders the demo meetings of a database with their
+// figures, votes, guests, sign-ins and leave, for comparing two loads.
+func meetingSummary(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	ctx := context.Background()
+	list, _, err := db.FindMeetings(ctx, app.System, store.MeetingFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range list {
+		att, err := db.AttendanceOf(ctx, app.System, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s %s %s %s created %s %+v", m.Title, m.Topic, m.Status,
+			m.StartsAt.In(db.Loc).Format(time.DateTime), m.CreatedAt.In(db.Loc).Format(time.DateTime), att))
+		votes, err := db.FindVotes(ctx, app.System, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range votes {
+			out = append(out, fmt.Sprintf("  %s %s %+v %s", v.ItemTitle, v.Mode, v.Tally, v.Result()))
+		}
+		guests, err := db.FindGuests(ctx, app.System, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range guests {
+			out = append(out, "  "+g.Name+" "+g.Position+" "+g.Kind.Label())
+		}
+		expected, err := db.ExpectedMembers(ctx, app.System, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range expected {
+			out = append(out, fmt.Sprintf("  %s %v %s %s", e.Name, e.SignedIn, e.SignedAt.Format(time.DateTime), e.Leave))
+		}
+	}
+	return out
+}
+
+// Two loads give the same meetings with the same figures, down to who signed
+// in when.
+func TestLoadDeterministic(t *testing.T) {
+	var sums [][]string
+	for range 2 {
+		db := storetest.OpenDialect(t, store.SQLite)
+		start := time.Now()
+		if _, err := Load(context.Background(), db, nil); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("demo loaded in %v", time.Since(start))
+		sums = append(sums, meetingSummary(t, db))
+	}
+	if len(sums[0]) < 400 {
+		t.Fatalf("summary has %d lines, want the meetings with their expected members", len(sums[0]))
+	}
+	if !slices.Equal(sums[0], sums[1]) {
+		for i := range min(len(sums[0]), len(sums[1])) {
+			if sums[0][i] != sums[1][i] {
+				t.Fatalf("two loads differ at line %d:\n%s\n%s", i, sums[0][i], sums[1][i])
+			}
+		}
+		t.Fatalf("two loads differ: %d and %d lines", len(sums[0]), len(sums[1]))
 	}
 }

@@ -75,6 +75,31 @@ type Role struct {
 	StartDate app.Date `json:"start_date"`
 	EndDate   app.Date `json:"end_date"`
 	Note      string   `json:"note"`
+	Sort      int      `json:"sort"` // protocol order within the same kind (排名顺序); 0 = not set
+}
+
+// MaxRoleSort is the largest protocol order a role may carry.
+const MaxRoleSort = 999
+
+// UnsetSortKey is where a role without an order (Sort 0) sorts: after every
+// set order.
+const UnsetSortKey = MaxRoleSort + 1
+
+// SortKey is the role's protocol order for sorting: Sort, or UnsetSortKey
+// when not set.
+func (r Role) SortKey() int {
+	if r.Sort > 0 {
+		return r.Sort
+	}
+	return UnsetSortKey
+}
+
+// CheckRoleSort checks a protocol order; it returns the Chinese reason or "".
+func CheckRoleSort(sort int) string {
+	if sort < 0 || sort > MaxRoleSort {
+		return "排序应为 0–999 的整数（0 为不指定，排在已指定者之后）"
+	}
+	return ""
 }
 
 // Label is the role in Chinese.
@@ -95,6 +120,7 @@ type RoleInput struct {
 	StartDate app.Date `json:"start_date"`
 	EndDate   app.Date `json:"end_date"`
 	Note      string   `json:"note"`
+	Sort      int      `json:"sort"` // protocol order within the same kind; 0 = not set
 }
 
 // Validate checks a role's fields.
@@ -111,6 +137,9 @@ func (in RoleInput) Validate() app.FieldErrors {
 	}
 	if !in.EndDate.IsZero() && in.EndDate.Before(in.StartDate) {
 		errs.Add("end_date", "结束日期不能早于开始日期")
+	}
+	if msg := CheckRoleSort(in.Sort); msg != "" {
+		errs.Add("sort", msg)
 	}
 	return errs
 }

@@ -9,6 +9,7 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/meeting"
+	"xieshang/internal/member"
 )
 
 // Seating (排座) of a meeting: the rostrum's front row (主席台前排) and the
@@ -88,12 +89,20 @@ func (db *DB) FindSeating(ctx context.Context, actor app.Actor, meetingID int64)
 	if err != nil {
 		return out, err
 	}
+	orders, err := roleOrders(ctx, db.read, m.TermID, m.Day(db.Loc))
+	if err != nil {
+		return out, err
+	}
 	var people []meeting.Person
 	var seats []RostrumSeat
 	var hall []meeting.HallMember
 	for _, b := range body {
 		if b.role.ChairsMeeting() {
-			people = append(people, meeting.Person{Name: b.name, Role: b.role})
+			order, ok := orders[roleOrderKey{b.id, b.role}]
+			if !ok {
+				order = member.UnsetSortKey
+			}
+			people = append(people, meeting.Person{Name: b.name, Role: b.role, Order: order})
 			seats = append(seats, RostrumSeat{Name: b.name, Title: b.role.Label(), MemberID: b.id})
 			continue
 		}
@@ -117,6 +126,36 @@ func (db *DB) FindSeating(ctx context.Context, actor app.Actor, meetingID int64)
 	}
 	out.Hall = meeting.Hall(hall, out.Settings.SeatsPerRow)
 	return out, nil
+}
+
+type roleOrderKey struct {
+	memberID int64
+	kind     member.RoleKind
+}
+
+// roleOrders is the protocol order (member.Role.SortKey) of each member's
+// role kinds held in a term on day, for ordering people of the same role.
+// The order is read as it stands now, also for a meeting whose body was
+// frozen when it opened: it is a presentation choice, not a fact of the day.
+func roleOrders(ctx context.Context, q querier, termID int64, day app.Date) (map[roleOrderKey]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+roleColumns+` FROM member_role r WHERE r.term_id = $1
+		AND r.start_date <= $2 AND (r.end_date = '' OR r.end_date >= $2)`, termID, day.String())
+	if err != nil {
+		return nil, app.Internal(err, "find role orders")
+	}
+	defer rows.Close()
+	out := map[roleOrderKey]int{}
+	for rows.Next() {
+		var r member.Role
+		if err := scanRole(rows, &r); err != nil {
+			return nil, app.Internal(err, "scan role order")
+		}
+		k := roleOrderKey{r.MemberID, r.Kind}
+		if o, ok := out[k]; !ok || r.SortKey() < o {
+			out[k] = r.SortKey()
+		}
+	}
+	return out, app.Internal(rows.Err(), "find role orders")
 }
 
 func seatingSettings(ctx context.Context, q querier, meetingID int64) (SeatingSettings, error) {

@@ -360,10 +360,10 @@ func (db *DB) FindMemberships(ctx context.Context, actor app.Actor, memberID int
 
 // --- Roles (职务) ---
 
-const roleColumns = `r.id, r.member_id, r.term_id, r.kind, r.start_date, r.end_date, r.note`
+const roleColumns = `r.id, r.member_id, r.term_id, r.kind, r.start_date, r.end_date, r.note, r.sort`
 
 func scanRole(s scanner, r *member.Role) error {
-	return s.Scan(&r.ID, &r.MemberID, &r.TermID, &r.Kind, &r.StartDate, &r.EndDate, &r.Note)
+	return s.Scan(&r.ID, &r.MemberID, &r.TermID, &r.Kind, &r.StartDate, &r.EndDate, &r.Note, &r.Sort)
 }
 
 // openEnd stands for "still held" in overlap comparisons of 'YYYY-MM-DD' text.
@@ -442,10 +442,10 @@ func (db *DB) AddRole(ctx context.Context, actor app.Actor, memberID int64, in m
 			}
 		}
 		role = member.Role{MemberID: memberID, TermID: in.TermID, Kind: in.Kind, StartDate: in.StartDate,
-			EndDate: in.EndDate, Note: in.Note}
+			EndDate: in.EndDate, Note: in.Note, Sort: in.Sort}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO member_role (committee_id, member_id, term_id, kind, start_date,
-			end_date, note) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.CommitteeID, memberID, in.TermID,
-			string(in.Kind), in.StartDate, in.EndDate, in.Note).Scan(&role.ID); err != nil {
+			end_date, note, sort) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, m.CommitteeID, memberID, in.TermID,
+			string(in.Kind), in.StartDate, in.EndDate, in.Note, in.Sort).Scan(&role.ID); err != nil {
 			return app.Internal(err, "insert role")
 		}
 		return tx.Audit(ctx, actor, Change{Action: "update", Entity: "member", EntityID: memberID, Committee: m.CommitteeID,
@@ -493,6 +493,44 @@ func (db *DB) EndRole(ctx context.Context, actor app.Actor, roleID int64, end ap
 		after.EndDate = end
 		return tx.Audit(ctx, actor, Change{Action: "update", Entity: "member", EntityID: m.ID, Committee: m.CommitteeID,
 			OrgPath: m.path, Summary: fmt.Sprintf("%s 免去%s，截至%s", m.Name, before.Kind.Label(), end.Chinese()),
+			Before: before, After: after})
+	})
+}
+
+// UpdateRoleSort sets a role's protocol order within its kind (排名顺序:
+// lower first; 0 clears it, so the role sorts after those with an order,
+// then by name). It returns a field error on "sort" outside 0–999 and not
+// found outside the actor's subtree.
+func (db *DB) UpdateRoleSort(ctx context.Context, actor app.Actor, roleID int64, sort int) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		var before member.Role
+		if err := scanRole(tx.QueryRowContext(ctx, `SELECT `+roleColumns+` FROM member_role r
+			JOIN org o ON o.id = r.committee_id WHERE r.id = $1 AND o.path LIKE $2 || '%'`, roleID, actor.Path), &before); err != nil {
+			return notFound(err, "职务记录", "find role")
+		}
+		m, err := findMember(ctx, tx, actor, before.MemberID)
+		if err != nil {
+			return err
+		}
+		if msg := member.CheckRoleSort(sort); msg != "" {
+			var errs app.FieldErrors
+			errs.Add("sort", msg)
+			return errs.Err()
+		}
+		if before.Sort == sort {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE member_role SET sort = $2 WHERE id = $1`, roleID, sort); err != nil {
+			return app.Internal(err, "update role sort")
+		}
+		after := before
+		after.Sort = sort
+		order := "不指定"
+		if sort > 0 {
+			order = strconv.Itoa(sort)
+		}
+		return tx.Audit(ctx, actor, Change{Action: "update", Entity: "member", EntityID: m.ID, Committee: m.CommitteeID,
+			OrgPath: m.path, Summary: fmt.Sprintf("%s %s排序改为%s", m.Name, before.Kind.Label(), order),
 			Before: before, After: after})
 	})
 }
@@ -567,7 +605,7 @@ var statusRank = func() string {
 var memberOrder = map[string][]string{
 	"name":      {"m.name"},
 	"sector":    {"CASE WHEN s.id IS NULL THEN 1 ELSE 0 END", "s.sort", "s.name", "m.name"},
-	"role":      {"COALESCE(rr.rank, CASE WHEN tm.id IS NULL THEN 5 ELSE 4 END)", "CASE WHEN s.id IS NULL THEN 1 ELSE 0 END", "s.sort", "m.name"},
+	"role":      {"COALESCE(rr.rank, CASE WHEN tm.id IS NULL THEN 5 ELSE 4 END)", "COALESCE(rr.rsort, 0)", "CASE WHEN s.id IS NULL THEN 1 ELSE 0 END", "s.sort", "m.name"},
 	"status":    {statusRank, "m.name"},
 	"workplace": {"m.workplace", "m.name"},
 	"updated":   {"m.updated_at"},
@@ -655,7 +693,12 @@ func (q *memberQuery) activeRoles(full bool) string {
 		scope += " AND r.member_id " + q.onlyIn()
 	}
 	d := q.dayP()
-	return `(SELECT r.member_id, r.term_id, MIN(` + roleRank + `) AS rank` + cols + `
+	// rsort orders members of the same top rank by their top role's protocol
+	// order (member_role.sort; 0 = unset, after the set ones): the minimum of
+	// rank*1001 + order over the active roles, which is reached by the most
+	// senior kind, so a lower kind's order never counts.
+	return `(SELECT r.member_id, r.term_id, MIN(` + roleRank + `) AS rank,
+		MIN((` + roleRank + `) * 1001 + CASE WHEN r.sort > 0 THEN r.sort ELSE ` + strconv.Itoa(member.UnsetSortKey) + ` END) AS rsort` + cols + `
 		FROM member_role r WHERE r.start_date <= ` + d + ` AND (r.end_date = '' OR r.end_date >= ` + d + `)` + scope + `
 		GROUP BY r.member_id, r.term_id)`
 }

@@ -21,6 +21,11 @@ type apiMemberDetail struct {
 	Memberships []member.TermMembership `json:"memberships"`
 }
 
+// apiRoleSortBody sets a role's protocol order within its kind.
+type apiRoleSortBody struct {
+	Sort int `json:"sort"`
+}
+
 // apiEndBody ends a seat or a role on a date (inclusive).
 type apiEndBody struct {
 	EndDate app.Date `json:"end_date"`
@@ -67,6 +72,8 @@ func (s *Server) memberAPIRoutes() []Route {
 			Request: member.RoleInput{}, Response: member.Role{}, Status: http.StatusCreated}, s.apiRoleCreate),
 		api("POST", "/roles/{id}/end", write, APIDoc{Summary: "免去职务（结束日期含当日）", Request: apiEndBody{},
 			Response: member.Role{}}, s.apiRoleEnd),
+		api("POST", "/roles/{id}/sort", write, APIDoc{Summary: "设置职务排序：同一职务内的排名顺序（如副主席按姓氏笔画），小者在前；0 为不指定，排在已指定者之后；0–999",
+			Request: apiRoleSortBody{}, Response: member.Role{}}, s.apiRoleSort),
 	}
 }
 
@@ -241,6 +248,30 @@ func (s *Server) apiRoleCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, role)
+	return nil
+}
+
+func (s *Server) apiRoleSort(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx, a := r.Context(), actor(r)
+	if _, err := s.db.FindRoleByID(ctx, a, id); err != nil {
+		return err
+	}
+	var in apiRoleSortBody
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.UpdateRoleSort(ctx, a, id, in.Sort); err != nil {
+		return err
+	}
+	role, err := s.db.FindRoleByID(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, role)
 	return nil
 }
 

@@ -43,6 +43,7 @@ func (s *Server) memberRoutes() []Route {
 		{Method: "POST", Pattern: "/memberships/{id}/end", Perm: write, Handle: s.memberEndSeat},
 		{Method: "POST", Pattern: "/members/{id}/roles", Perm: write, Handle: s.memberAddRole},
 		{Method: "POST", Pattern: "/roles/{id}/end", Perm: write, Handle: s.memberEndRole},
+		{Method: "POST", Pattern: "/roles/{id}/sort", Perm: write, Handle: s.memberRoleSort},
 	}
 	return append(routes, s.memberAPIRoutes()...)
 }
@@ -556,6 +557,8 @@ type memberPageState struct {
 	seatMsg, roleMsg       string
 	endSeat, endRole       int64 // the row whose end form was refused
 	endMsg                 string
+	sortRole               int64 // the row whose order form was refused
+	sortValue, sortMsg     string
 }
 
 func (s *Server) memberShow(w http.ResponseWriter, r *http.Request) error {
@@ -621,9 +624,16 @@ func (s *Server) renderMemberShow(w http.ResponseWriter, r *http.Request, status
 			term = t.Label()
 		}
 		row := view.RoleRow{ID: ro.ID, Term: term, Kind: ro.Kind.Label(), Start: ro.StartDate.String(),
-			End: ro.EndDate.String(), Note: ro.Note, Open: ro.EndDate.IsZero(), Active: ro.ActiveOn(today)}
+			End: ro.EndDate.String(), Note: ro.Note, Open: ro.EndDate.IsZero(), Active: ro.ActiveOn(today),
+			Sort: "—", SortValue: app.Itoa(int64(ro.Sort))}
+		if ro.Sort > 0 {
+			row.Sort = app.Itoa(int64(ro.Sort))
+		}
 		if ro.ID == st.endRole {
 			row.Error = st.endMsg
+		}
+		if ro.ID == st.sortRole {
+			row.SortValue, row.SortError = st.sortValue, st.sortMsg
 		}
 		d.Roles = append(d.Roles, row)
 	}
@@ -665,6 +675,9 @@ func (s *Server) renderMemberShow(w http.ResponseWriter, r *http.Request, status
 				{Name: "end_date", Label: "结束日期", Type: "date", Value: rv["end_date"], Hint: "现任不填",
 					Error: re.Get("end_date")},
 				{Name: "note", Label: "备注", Value: rv["note"], Hint: "如：十届三次会议补选", Error: re.Get("note")},
+				{Name: "sort", Label: "排序", Type: "number", Value: rv["sort"],
+					Hint:  "同一职务内的排名顺序（如副主席按姓氏笔画或选举顺序），小者在前；不填排在已排序者之后",
+					Attrs: map[string]string{"min": "0", "max": "999"}, Error: re.Get("sort")},
 			}
 		}
 	}
@@ -756,7 +769,7 @@ func (s *Server) memberAddRole(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := member.RoleInput{TermID: f.ID("term_id"), Kind: member.RoleKind(f.Str("kind")),
-		StartDate: f.Date("start_date"), EndDate: f.Date("end_date"), Note: f.Str("note")}
+		StartDate: f.Date("start_date"), EndDate: f.Date("end_date"), Note: f.Str("note"), Sort: f.Int("sort")}
 	if len(f.Errs) > 0 {
 		if _, err = s.db.FindMemberByID(r.Context(), actor(r), id); err == nil {
 			err = f.merge(in.Validate().Err())
@@ -769,7 +782,7 @@ func (s *Server) memberAddRole(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return s.renderMemberShow(w, r, formStatus(err), id, memberPageState{
-			roleValues: postedValues(r, "term_id", "kind", "start_date", "end_date", "note"),
+			roleValues: postedValues(r, "term_id", "kind", "start_date", "end_date", "note", "sort"),
 			roleErrs:   app.ErrorFields(err), roleMsg: memberFormMessage(err)})
 	}
 	return redirect(w, r, "/members/"+app.Itoa(id)+"?ok=saved")
@@ -800,6 +813,40 @@ func (s *Server) memberEndRole(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderMemberShow(w, r, formStatus(err), role.MemberID, memberPageState{endRole: id,
 			endMsg: endMessage(err), roleMsg: "未能免去职务：" + endMessage(err)})
+	}
+	return redirect(w, r, "/members/"+app.Itoa(role.MemberID)+"?ok=saved")
+}
+
+// memberRoleSort sets a role's protocol order within its kind (排序).
+func (s *Server) memberRoleSort(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	role, err := s.db.FindRoleByID(r.Context(), actor(r), id)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	sort := f.Int("sort")
+	if len(f.Errs) > 0 {
+		err = f.Errs.Err()
+	} else {
+		err = s.db.UpdateRoleSort(r.Context(), actor(r), id, sort)
+	}
+	if err != nil {
+		if !formError(err) {
+			return err
+		}
+		msg := app.ErrorFields(err).Get("sort")
+		if msg == "" {
+			msg = app.ErrorMessage(err)
+		}
+		return s.renderMemberShow(w, r, formStatus(err), role.MemberID, memberPageState{sortRole: id,
+			sortValue: r.PostFormValue("sort"), sortMsg: msg, roleMsg: "未能修改排序：" + msg})
 	}
 	return redirect(w, r, "/members/"+app.Itoa(role.MemberID)+"?ok=saved")
 }
