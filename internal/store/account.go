@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"xieshang/internal/app"
@@ -212,17 +213,18 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 	return a, token, err
 }
 
-var dummy struct {
-	params auth.Argon2Params
-	hash   string
-}
+// dummyHashes holds one throwaway hash per cost setting, so a login for an
+// unknown user spends the same time as one for a known user. Logins run
+// concurrently: the map is shared, hence sync.Map.
+var dummyHashes sync.Map // auth.Argon2Params → string
 
 func dummyHash(p auth.Argon2Params) string {
-	if dummy.params != p {
-		h, _ := auth.HashPassword("dummy-password", p)
-		dummy.params, dummy.hash = p, h
+	if h, ok := dummyHashes.Load(p); ok {
+		return h.(string)
 	}
-	return dummy.hash
+	h, _ := auth.HashPassword("dummy-password", p)
+	v, _ := dummyHashes.LoadOrStore(p, h)
+	return v.(string)
 }
 
 func (db *DB) throttle() auth.Throttle {
