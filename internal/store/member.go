@@ -601,14 +601,22 @@ var statusRank = func() string {
 	return b.String()
 }()
 
-// memberOrder maps a sort key to fixed SQL; user text never reaches ORDER BY.
-var memberOrder = map[string][]string{
-	"name":      {"m.name"},
-	"sector":    {"CASE WHEN s.id IS NULL THEN 1 ELSE 0 END", "s.sort", "s.name", "m.name"},
-	"role":      {"COALESCE(rr.rank, CASE WHEN tm.id IS NULL THEN 5 ELSE 4 END)", "COALESCE(rr.rsort, 0)", "CASE WHEN s.id IS NULL THEN 1 ELSE 0 END", "s.sort", "m.name"},
-	"status":    {statusRank, "m.name"},
-	"workplace": {"m.workplace", "m.name"},
-	"updated":   {"m.updated_at"},
+// memberSort is one sort key's fixed ORDER BY columns and the joins they
+// need (sector s, active roles rr); user text never reaches ORDER BY.
+type memberSort struct {
+	cols          []string
+	sector, roles bool
+}
+
+// memberOrder maps a sort key to its columns.
+var memberOrder = map[string]memberSort{
+	"name":   {cols: []string{"m.name"}},
+	"sector": {cols: []string{"CASE WHEN s.id IS NULL THEN 1 ELSE 0 END", "s.sort", "s.name", "m.name"}, sector: true},
+	"role": {cols: []string{"COALESCE(rr.rank, CASE WHEN tm.id IS NULL THEN 5 ELSE 4 END)", "COALESCE(rr.rsort, 0)",
+		"CASE WHEN s.id IS NULL THEN 1 ELSE 0 END", "s.sort", "m.name"}, sector: true, roles: true},
+	"status":    {cols: []string{statusRank, "m.name"}},
+	"workplace": {cols: []string{"m.workplace", "m.name"}},
+	"updated":   {cols: []string{"m.updated_at"}},
 }
 
 // memberRow is one line of the list query.
@@ -766,28 +774,11 @@ func (q *memberQuery) orderBy() (sql string, needsSector, needsRoles bool) {
 	}
 	var b strings.Builder
 	b.WriteString(" ORDER BY ")
-	for _, o := range order {
+	for _, o := range order.cols {
 		b.WriteString(o + dir + ", ")
-		needsSector = needsSector || refersTo(o, "s")
-		needsRoles = needsRoles || refersTo(o, "rr")
 	}
 	b.WriteString("m.id" + dir)
-	return b.String(), needsSector, needsRoles
-}
-
-// refersTo reports whether a SQL expression uses a column of table alias t.
-func refersTo(expr, t string) bool {
-	for i := strings.Index(expr, t+"."); i >= 0; {
-		if i == 0 || !(expr[i-1] >= 'a' && expr[i-1] <= 'z' || expr[i-1] == '_') {
-			return true
-		}
-		j := strings.Index(expr[i+1:], t+".")
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	return false
+	return b.String(), order.sector, order.roles
 }
 
 // findMembers is the one list query behind the page, the API and the export:
