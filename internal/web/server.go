@@ -92,6 +92,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.meetingMinutesRoutes(),
 		s.meetingSeatingRoutes(),
 		s.meetingEditRoutes(),
+		s.electionRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
