@@ -171,15 +171,15 @@ type OfficeTally struct {
 	Role            member.RoleKind  `json:"role"`
 	Seats           int              `json:"seats"`
 	Competitive     bool             `json:"competitive"`
-	Valid           int              `json:"valid"`            // 有效票
-	Void            int              `json:"void"`             // 无效票 (废票)
+	Valid           int              `json:"valid"`             // 有效票
+	Void            int              `json:"void"`              // 无效票 (废票)
 	InvalidWriteIns int              `json:"invalid_write_ins"` // write-ins not counted (unknown name, a listed candidate, over the rule)
-	Base            int              `json:"base"`             // the threshold's base figure
-	Need            int              `json:"need"`             // fewest for-votes that meet the threshold
-	Candidates      []CandidateTally `json:"candidates"`       // list candidates in ballot order, then write-ins by for-votes
-	Elected         []int64          `json:"elected"`          // member ids, by for-votes
-	Tied            []int64          `json:"tied"`             // tied at the last seat: a further round decides
-	Unfilled        int              `json:"unfilled"`         // seats left (including the tied seats)
+	Base            int              `json:"base"`              // the threshold's base figure
+	Need            int              `json:"need"`              // fewest for-votes that meet the threshold
+	Candidates      []CandidateTally `json:"candidates"`        // list candidates in ballot order, then write-ins by for-votes
+	Elected         []int64          `json:"elected"`           // member ids, by for-votes
+	Tied            []int64          `json:"tied"`              // tied at the last seat: a further round decides
+	Unfilled        int              `json:"unfilled"`          // seats left (including the tied seats)
 }
 
 // Tally is one ballot paper's count.
