@@ -40,11 +40,15 @@ const (
 	AgendaResearchReport AgendaKind = "research_report" // 调研报告
 	AgendaMeetingPlan    AgendaKind = "meeting_plan"    // 协商会方案
 	AgendaOther          AgendaKind = "other"           // 其他
+
+	// Items an election (store/election.go) puts on its sitting's agenda.
+	AgendaElectionRules AgendaKind = "election_rules" // 选举办法
+	AgendaScrutineers   AgendaKind = "scrutineers"    // 监票人名单
 )
 
 // AgendaKinds in display order.
 var AgendaKinds = []AgendaKind{AgendaResolution, AgendaWorkPlan, AgendaRecommendation, AgendaResearchReport,
-	AgendaMeetingPlan, AgendaOther}
+	AgendaMeetingPlan, AgendaOther, AgendaElectionRules, AgendaScrutineers}
 
 // Label is the agenda kind in Chinese.
 func (k AgendaKind) Label() string {
@@ -61,6 +65,10 @@ func (k AgendaKind) Label() string {
 		return "协商会方案"
 	case AgendaOther:
 		return "其他"
+	case AgendaElectionRules:
+		return "选举办法"
+	case AgendaScrutineers:
+		return "监票人名单"
 	}
 	return string(k)
 }

@@ -380,79 +380,88 @@ func endOrOpen(d app.Date) string {
 // fill it mid-term). The member must hold a seat in that term covering the
 // dates; the same role may not overlap itself; a term has one 主席 at a time.
 func (db *DB) AddRole(ctx context.Context, actor app.Actor, memberID int64, in member.RoleInput) (member.Role, error) {
-	in.Note = strings.TrimSpace(in.Note)
 	var role member.Role
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := findMember(ctx, tx, actor, memberID)
-		if err != nil {
-			return err
-		}
-		errs := in.Validate()
-		if len([]rune(in.Note)) > 200 {
-			errs.Add("note", "备注不能超过200个字")
-		}
-		if err := errs.Err(); err != nil {
-			return err
-		}
-		// Locking the term serialises role changes in it, so the one-chair
-		// check sees every concurrent appointment.
-		term, err := tx.termOf(ctx, m.CommitteeID, in.TermID, true)
-		if err != nil {
-			return err
-		}
-		var seatStart, seatEnd app.Date
-		err = tx.QueryRowContext(ctx, `SELECT start_date, end_date FROM term_member WHERE term_id = $1 AND member_id = $2`,
-			in.TermID, memberID).Scan(&seatStart, &seatEnd)
-		if errors.Is(err, sql.ErrNoRows) {
-			errs.Add("term_id", "该委员不是"+term.Label()+"委员，请先登记其本届委员身份")
-			return errs.Err()
-		} else if err != nil {
-			return app.Internal(err, "find seat")
-		}
-		if in.StartDate.Before(seatStart) || (!seatEnd.IsZero() && in.StartDate.After(seatEnd)) {
-			errs.Add("start_date", "任职开始日期应在其本届委员任期内（"+seatSpan(seatStart, seatEnd)+"）")
-		}
-		if !seatEnd.IsZero() && (in.EndDate.IsZero() || in.EndDate.After(seatEnd)) {
-			errs.Add("end_date", "该委员本届任期至"+seatEnd.String()+"，职务结束日期不能晚于此日")
-		}
-		if err := errs.Err(); err != nil {
-			return err
-		}
-		overlap := ` FROM member_role r WHERE r.term_id = $1 AND r.kind = $2 AND r.start_date <= $3
-			AND (r.end_date = '' OR r.end_date >= $4)`
-		args := []any{in.TermID, string(in.Kind), endOrOpen(in.EndDate), in.StartDate.String()}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+overlap+` AND r.member_id = $5`,
-			append(args, memberID)...).Scan(&n); err != nil {
-			return app.Internal(err, "role overlap")
-		}
-		if n > 0 {
-			errs.Add("kind", "该委员在此期间已担任"+in.Kind.Label())
-			return errs.Err()
-		}
-		if in.Kind == member.Chair {
-			var other string
-			err := tx.QueryRowContext(ctx, `SELECT om.name`+strings.Replace(overlap, "FROM member_role r",
-				"FROM member_role r JOIN member om ON om.id = r.member_id", 1)+` ORDER BY r.start_date LIMIT 1`, args...).Scan(&other)
-			if err == nil {
-				errs.Add("kind", term.Label()+"在此期间已有主席（"+other+"），一届同一时间只能有一位主席")
-				return errs.Err()
-			} else if !errors.Is(err, sql.ErrNoRows) {
-				return app.Internal(err, "chair overlap")
-			}
-		}
-		role = member.Role{MemberID: memberID, TermID: in.TermID, Kind: in.Kind, StartDate: in.StartDate,
-			EndDate: in.EndDate, Note: in.Note, Sort: in.Sort}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO member_role (committee_id, member_id, term_id, kind, start_date,
-			end_date, note, sort) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, m.CommitteeID, memberID, in.TermID,
-			string(in.Kind), in.StartDate, in.EndDate, in.Note, in.Sort).Scan(&role.ID); err != nil {
-			return app.Internal(err, "insert role")
-		}
-		return tx.Audit(ctx, actor, Change{Action: "update", Entity: "member", EntityID: memberID, Committee: m.CommitteeID,
-			OrgPath: m.path, Summary: fmt.Sprintf("%s 任%s%s，自%s", m.Name, term.Label(), in.Kind.Label(),
-				in.StartDate.Chinese()), After: role})
+		var err error
+		role, err = tx.addRole(ctx, actor, memberID, in)
+		return err
 	})
 	return role, err
+}
+
+// addRole is AddRole inside a transaction (also used by ConfirmElection):
+// the same checks, the insert and its audit row.
+func (tx *Tx) addRole(ctx context.Context, actor app.Actor, memberID int64, in member.RoleInput) (member.Role, error) {
+	in.Note = strings.TrimSpace(in.Note)
+	var role member.Role
+	m, err := findMember(ctx, tx, actor, memberID)
+	if err != nil {
+		return role, err
+	}
+	errs := in.Validate()
+	if len([]rune(in.Note)) > 200 {
+		errs.Add("note", "备注不能超过200个字")
+	}
+	if err := errs.Err(); err != nil {
+		return role, err
+	}
+	// Locking the term serialises role changes in it, so the one-chair
+	// check sees every concurrent appointment.
+	term, err := tx.termOf(ctx, m.CommitteeID, in.TermID, true)
+	if err != nil {
+		return role, err
+	}
+	var seatStart, seatEnd app.Date
+	err = tx.QueryRowContext(ctx, `SELECT start_date, end_date FROM term_member WHERE term_id = $1 AND member_id = $2`,
+		in.TermID, memberID).Scan(&seatStart, &seatEnd)
+	if errors.Is(err, sql.ErrNoRows) {
+		errs.Add("term_id", "该委员不是"+term.Label()+"委员，请先登记其本届委员身份")
+		return role, errs.Err()
+	} else if err != nil {
+		return role, app.Internal(err, "find seat")
+	}
+	if in.StartDate.Before(seatStart) || (!seatEnd.IsZero() && in.StartDate.After(seatEnd)) {
+		errs.Add("start_date", "任职开始日期应在其本届委员任期内（"+seatSpan(seatStart, seatEnd)+"）")
+	}
+	if !seatEnd.IsZero() && (in.EndDate.IsZero() || in.EndDate.After(seatEnd)) {
+		errs.Add("end_date", "该委员本届任期至"+seatEnd.String()+"，职务结束日期不能晚于此日")
+	}
+	if err := errs.Err(); err != nil {
+		return role, err
+	}
+	overlap := ` FROM member_role r WHERE r.term_id = $1 AND r.kind = $2 AND r.start_date <= $3
+		AND (r.end_date = '' OR r.end_date >= $4)`
+	args := []any{in.TermID, string(in.Kind), endOrOpen(in.EndDate), in.StartDate.String()}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+overlap+` AND r.member_id = $5`,
+		append(args, memberID)...).Scan(&n); err != nil {
+		return role, app.Internal(err, "role overlap")
+	}
+	if n > 0 {
+		errs.Add("kind", "该委员在此期间已担任"+in.Kind.Label())
+		return role, errs.Err()
+	}
+	if in.Kind == member.Chair {
+		var other string
+		err := tx.QueryRowContext(ctx, `SELECT om.name`+strings.Replace(overlap, "FROM member_role r",
+			"FROM member_role r JOIN member om ON om.id = r.member_id", 1)+` ORDER BY r.start_date LIMIT 1`, args...).Scan(&other)
+		if err == nil {
+			errs.Add("kind", term.Label()+"在此期间已有主席（"+other+"），一届同一时间只能有一位主席")
+			return role, errs.Err()
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return role, app.Internal(err, "chair overlap")
+		}
+	}
+	role = member.Role{MemberID: memberID, TermID: in.TermID, Kind: in.Kind, StartDate: in.StartDate,
+		EndDate: in.EndDate, Note: in.Note, Sort: in.Sort}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO member_role (committee_id, member_id, term_id, kind, start_date,
+		end_date, note, sort) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, m.CommitteeID, memberID, in.TermID,
+		string(in.Kind), in.StartDate, in.EndDate, in.Note, in.Sort).Scan(&role.ID); err != nil {
+		return role, app.Internal(err, "insert role")
+	}
+	return role, tx.Audit(ctx, actor, Change{Action: "update", Entity: "member", EntityID: memberID, Committee: m.CommitteeID,
+		OrgPath: m.path, Summary: fmt.Sprintf("%s 任%s%s，自%s", m.Name, term.Label(), in.Kind.Label(),
+			in.StartDate.Chinese()), After: role})
 }
 
 func seatSpan(start, end app.Date) string {
