@@ -69,6 +69,8 @@ type boardData struct {
 	QuorumMet  bool       `json:"quorum_met"`
 	QuorumText string     `json:"quorum_text"` // 应到委员…人，实到…人，符合规定人数
 	Vote       *boardVote `json:"vote,omitempty"`
+	// Election is a sitting's latest election with ballots out (election_board.go).
+	Election *boardElection `json:"election,omitempty"`
 }
 
 // boardVote is the meeting's latest vote. While an electronic vote is open it
@@ -117,6 +119,11 @@ func (s *Server) boardSnapshot(ctx context.Context, a app.Actor, id int64) (boar
 			bv.Status, bv.Text = "hands", "举手表决进行中"
 		}
 		d.Vote = bv
+	}
+	if m.Kind == meeting.Sitting { // elections (election_board.go)
+		if d.Election, err = s.boardElectionOf(ctx, a, id, m.CommitteeID); err != nil {
+			return boardData{}, err
+		}
 	}
 	return d, nil
 }
@@ -176,6 +183,7 @@ func boardView(id int64, d boardData) view.BoardView {
 		v.VoteItem, v.VoteOpen, v.Cast, v.Result = d.Vote.Item, d.Vote.Status == "open", d.Vote.Voted, d.Vote.Result
 		v.Sentence = d.Vote.Text
 	}
+	v.Election = electionBoardView(d.Election) // election_board.go
 	return v
 }
 

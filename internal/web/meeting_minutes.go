@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
+	"xieshang/internal/election"
 	"xieshang/internal/meeting"
 	"xieshang/internal/notice"
 	"xieshang/internal/store"
@@ -175,6 +177,9 @@ func (s *Server) meetingMinutes(w http.ResponseWriter, r *http.Request) error {
 			Result: meeting.ResultLine(res)})
 	}
 	d.Adopted = meeting.AdoptedSentence(results)
+	if err := s.minutesElections(r, rec.committee, &d); err != nil {
+		return err
+	}
 	var excused []string
 	for _, e := range rec.expected {
 		if !e.SignedIn && e.Leave == store.LeaveApproved {
@@ -183,6 +188,35 @@ func (s *Server) meetingMinutes(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Leave = meeting.LeaveSentence(excused)
 	return render(w, r, http.StatusOK, view.MinutesPage(d))
+}
+
+// minutesElections adds the results of the meeting's signed elections: the
+// report's sentence (会议选举王学臣为市政协副主席，…。) and each election's
+// count as the chief scrutineer reported it.
+func (s *Server) minutesElections(r *http.Request, committee string, d *view.MinutesView) error {
+	ctx, a := r.Context(), actor(r)
+	els, err := s.db.FindElections(ctx, a, d.ID)
+	if err != nil {
+		return err
+	}
+	var sentences []string
+	for _, el := range els {
+		if el.Status != election.Signed && el.Status != election.Confirmed {
+			continue
+		}
+		tallies, err := s.db.FindTally(ctx, a, el.ID)
+		if err != nil {
+			return err
+		}
+		if sn := election.ResultSentence(committee, tallies); sn != "" {
+			sentences = append(sentences, sn)
+		}
+		d.Elections = append(d.Elections, view.MinutesElection{Title: el.Title, Report: election.ReportLines(committee, tallies)})
+	}
+	if len(sentences) > 0 {
+		d.Elected = "会议" + strings.Join(sentences, "，") + "。"
+	}
+	return nil
 }
 
 // --- attendance sheet ---

@@ -76,6 +76,16 @@ var flashMessages = map[string]string{
 	"seating_saved":   "座次设置已保存",
 	"seating_moved":   "已调整应邀出席人员的顺序",
 	"seating_rostrum": "已更新主席台就座人员",
+
+	// elections (election.go)
+	"election_created":   "选举已创建，会议议程已增加选举办法和总监票人、监票人名单两项",
+	"election_opened":    "选票已发放",
+	"ballot_issued":      "已补发选票",
+	"election_closed":    "投票已结束，请计票",
+	"entries_saved":      "本批选票已保存",
+	"entry_resolved":     "已更正",
+	"tally_signed":       "计票结果已签字",
+	"election_confirmed": "选举结果已确认，当选人员已按任职日期任职",
 }
 
 // render writes a templ component with a status.

@@ -71,6 +71,16 @@ document.addEventListener("click", function (e) {
       set("item", d.vote.item);
       set("progress", d.vote.text);
     }
+    // elections (election_board.go): progress while voting, then the result
+    var el = board.querySelector('[data-board="election"]');
+    if (el) {
+      el.hidden = !d.election;
+    }
+    if (d.election) {
+      set("election-title", "选举：" + d.election.title);
+      set("election-text", d.election.text);
+      set("election-elected", d.election.elected_text || "");
+    }
   };
   var es;
   var open = function () {
@@ -93,4 +103,31 @@ document.addEventListener("click", function (e) {
     };
   };
   open();
+})();
+// elections: the scrutineers' entry textarea <textarea data-line-count="id">
+// counts its non-empty lines into the element with that id.
+(function () {
+  "use strict";
+  var area = document.querySelector("textarea[data-line-count]");
+  if (!area) {
+    return;
+  }
+  var out = document.getElementById(area.getAttribute("data-line-count"));
+  if (!out) {
+    return;
+  }
+  var count = function () {
+    var n = 0;
+    area.value.split("\n").forEach(function (l) { if (l.trim() !== "") { n++; } });
+    out.textContent = String(n);
+  };
+  area.addEventListener("input", count);
+  // Ctrl+Enter (⌘+Enter) saves the batch without leaving the keyboard.
+  area.addEventListener("keydown", function (e) {
+    if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && area.form) {
+      e.preventDefault();
+      area.form.submit();
+    }
+  });
+  count();
 })();
