@@ -47,7 +47,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: xsbench baseline --size N [--addr A] | xsbench profile --db FILE --path P … | xsbench meeting --url U --db DSN --password PW …")
+		fmt.Fprintln(os.Stderr, "usage: xsbench baseline --size N [--addr A] | xsbench profile --db FILE --path P … | xsbench meeting --url U --db DSN --password PW … | xsbench election --url U --db DSN …")
 		os.Exit(2)
 	}
 	var err error
@@ -58,6 +58,8 @@ func main() {
 		err = profile(os.Args[2:])
 	case "meeting":
 		err = meetingBench(os.Args[2:])
+	case "election":
+		err = electionBench(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}

@@ -307,17 +307,9 @@ func benchMeeting(ctx context.Context, db *store.DB, limit int) (benchPlenary, [
 	}
 	var out []benchMember
 	for _, e := range list {
-		name := "bench-" + app.Itoa(e.MemberID)
-		a, err := db.CreateAccount(ctx, app.System, auth.AccountInput{Username: name, DisplayName: e.Name,
-			Role: auth.MemberRole, OrgID: city.ID, MemberID: e.MemberID, Password: benchPassword})
-		switch {
-		case err == nil:
-			if err := db.ClearMustChangePassword(ctx, a.ID); err != nil {
-				return p, nil, err
-			}
-		case app.ErrorFields(err).Get("username") != "": // from an earlier run
-		default:
-			return p, nil, fmt.Errorf("account %s: %w", name, err)
+		name, err := benchAccount(ctx, db, city.ID, e.MemberID, e.Name)
+		if err != nil {
+			return p, nil, err
 		}
 		out = append(out, benchMember{id: e.MemberID, username: name})
 	}

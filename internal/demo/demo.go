@@ -436,6 +436,7 @@ type loader struct {
 	out                          io.Writer
 	actor                        app.Actor
 	townships, villages, members int
+	accountByName                map[string]auth.Account // by username, once created
 }
 
 // loaded is what the accounts need of a committee once written.
@@ -575,6 +576,10 @@ func (l *loader) accounts(ctx context.Context, w world, city, county loaded) ([]
 		if err := l.db.ClearMustChangePassword(ctx, acc.ID); err != nil {
 			return nil, fmt.Errorf("demo: account %s: %w", a.Username, err)
 		}
+		if l.accountByName == nil {
+			l.accountByName = map[string]auth.Account{}
+		}
+		l.accountByName[acc.Username] = acc
 		org := acc.OrgName
 		if org == "" {
 			org = "全平台"

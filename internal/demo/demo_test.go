@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"xieshang/internal/app"
+	"xieshang/internal/election"
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
@@ -108,9 +109,14 @@ func TestLoad(t *testing.T) {
 			want int
 		}{
 			{member.Chair, "", 1},
-			{member.ViceChair, "", 7},
+			{member.ViceChair, "", 8}, // seven, and one elected at the 选举大会 of 15 January 2025
 			{member.SecretaryGeneral, "", 1},
-			{member.Standing, "", 40},
+			{member.Standing, "", 51}, // forty, and eleven elected
+			{member.ViceChair, "2025-01-14", 7},
+			{member.SecretaryGeneral, "2025-01-14", 1}, // the one who left that day
+			{member.SecretaryGeneral, "2025-01-15", 1}, // the one elected
+			{member.Standing, "2025-01-14", 40},
+			{member.Standing, "2025-01-15", 51},
 			{member.ViceChair, "2023-06-01", 7}, // before the resignation: the one who left, not yet his successor
 			{member.ViceChair, "2023-12-15", 6}, // between resignation and by-election
 			{member.Standing, "2022-06-01", 40},
@@ -171,6 +177,7 @@ func TestLoad(t *testing.T) {
 		}
 
 		checkMeetings(t, db, byName["明湖市政协"])
+		checkElection(t, db, byName["明湖市政协"])
 
 		if _, err := Load(ctx, db, nil); !errors.Is(err, ErrNotEmpty) {
 			t.Errorf("second Load: %v, want ErrNotEmpty", err)
@@ -308,7 +315,7 @@ func checkMeetings(t *testing.T, db *store.DB, city org.Org) {
 			t.Errorf("%s created %v, not before it starts %v", m.Title, m.CreatedAt, m.StartsAt)
 		}
 	}
-	wantTitles := []string{"十三届四次会议 closed", "十三届四次会议闭幕会 closed", "十三届五十六次主席会议 closed",
+	wantTitles := []string{"十三届四次会议 closed", "十三届四次会议选举大会 closed", "十三届四次会议闭幕会 closed", "十三届五十六次主席会议 closed",
 		"“加快推进明湖流域综合治理”双月协商会 notified", "十三届二十一次常委会会议 draft"}
 	if total != len(wantTitles) || !slices.Equal(titles, wantTitles) {
 		t.Fatalf("city meetings = %q, want %q", titles, wantTitles)
@@ -407,8 +414,9 @@ func checkMeetings(t *testing.T, db *store.DB, city org.Org) {
 	// The chair's meeting last month.
 	chairs := byTitle["十三届五十六次主席会议"]
 	if a, err := db.AttendanceOf(ctx, app.System, chairs.ID); err != nil || month(chairs) != -1 ||
-		a.Expected != 9 || a.Present != 8 || a.Excused != 1 {
-		t.Errorf("chair's meeting in month %+d: %+v, %v; want last month, 9 expected, 8 present, 1 on leave", month(chairs), a, err)
+		a.Expected != 10 || a.Present != 9 || a.Excused != 1 {
+		// chair, eight vice-chairs (one elected in January 2025), the secretary-general
+		t.Errorf("chair's meeting in month %+d: %+v, %v; want last month, 10 expected, 9 present, 1 on leave", month(chairs), a, err)
 	}
 	if vs, err := db.FindVotes(ctx, app.System, chairs.ID); err != nil || len(vs) != 1 || vs[0].Result() != "通过" {
 		t.Errorf("chair's meeting votes = %+v, %v", vs, err)
@@ -431,8 +439,11 @@ func checkMeetings(t *testing.T, db *store.DB, city org.Org) {
 	if err != nil || st.Kind != meeting.Standing || month(st) != 1 || len(agenda) != 2 {
 		t.Errorf("standing meeting in month %+d with %d agenda items, %v; want next month, 2 items", month(st), len(agenda), err)
 	}
-	if a, err := db.AttendanceOf(ctx, app.System, st.ID); err != nil || a.Expected != 40 {
-		t.Errorf("standing meeting expects %+v, %v; want the 40 standing-committee members", a, err)
+	// The 51 常委 and the vice-chair and secretary-general elected in January
+	// 2025, who sit on the standing committee by office (the other leaders
+	// are 常委 as well).
+	if a, err := db.AttendanceOf(ctx, app.System, st.ID); err != nil || a.Expected != 53 {
+		t.Errorf("standing meeting expects %+v, %v; want the 53 standing-committee members", a, err)
 	}
 }
 
@@ -501,5 +512,70 @@ func TestLoadDeterministic(t *testing.T) {
 			}
 		}
 		t.Fatalf("two loads differ: %d and %d lines", len(sums[0]), len(sums[1]))
+	}
+}
+
+// checkElection: the by-election at the 选举大会 of 十三届四次会议, on paper
+// ballots entered twice (the slips of pass 2 resolved), signed and confirmed.
+func checkElection(t *testing.T, db *store.DB, city org.Org) {
+	t.Helper()
+	ctx := context.Background()
+	list, _, err := db.FindMeetings(ctx, app.System, store.MeetingFilter{CommitteeID: city.ID, Sort: "starts_at"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sitting meeting.Meeting
+	for _, m := range list {
+		if m.Sitting == meeting.Election {
+			sitting = m
+		}
+	}
+	els, err := db.FindElections(ctx, app.System, sitting.ID)
+	if err != nil || len(els) != 1 {
+		t.Fatalf("elections at %q = %v, %v; want 1", sitting.Title, els, err)
+	}
+	el := els[0]
+	if el.Status != election.Confirmed || !el.RulesAdopted || !el.ScrutineersApproved ||
+		el.EffectiveDate != app.MustDate(electionDay) {
+		t.Errorf("election = %+v", el)
+	}
+	att, err := db.AttendanceOf(ctx, app.System, sitting.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el.Figures.Issued != att.Present || el.Figures.Expected != att.Expected || el.Figures.All < att.Expected {
+		t.Errorf("figures %+v, attendance %+v", el.Figures, att)
+	}
+	tallies, err := db.FindTally(ctx, app.System, el.ID)
+	if err != nil || len(tallies) != 2 {
+		t.Fatalf("tally = %v, %v", tallies, err)
+	}
+	for _, tl := range tallies {
+		if tl.Void || tl.Returned != att.Present {
+			t.Errorf("paper %d: returned %d of %d issued, void %v", tl.Paper, tl.Returned, tl.Figures.Issued, tl.Void)
+		}
+		for _, o := range tl.Offices {
+			if len(o.Elected) != o.Seats || o.Unfilled != 0 || len(o.Tied) != 0 {
+				t.Errorf("%s: elected %d of %d seats, tied %v", o.Name, len(o.Elected), o.Seats, o.Tied)
+			}
+			if o.Valid+o.Void != tl.Returned || o.Void == 0 && o.Name == "常务委员" {
+				t.Errorf("%s: valid %d + void %d, returned %d", o.Name, o.Valid, o.Void, tl.Returned)
+			}
+		}
+	}
+	standing := tallies[1].Offices[0]
+	if last := standing.Candidates[len(standing.Candidates)-1]; last.Elected || last.WriteIn {
+		t.Errorf("the last standing candidate, most opposed, = %+v; want not elected", last)
+	}
+	sentence := election.ResultSentence("市政协", tallies)
+	if !strings.HasPrefix(sentence, "选举") || !strings.Contains(sentence, "为市政协副主席") ||
+		!strings.Contains(sentence, "选举11名政协委员为市政协常委") {
+		t.Errorf("result sentence = %q", sentence)
+	}
+	for paper := 1; paper <= 2; paper++ {
+		diffs, err := db.CompareEntries(ctx, app.System, el.ID, paper)
+		if err != nil || len(diffs) != 0 {
+			t.Errorf("paper %d: differences left %v, %v", paper, diffs, err)
+		}
 	}
 }

@@ -17,7 +17,8 @@ import (
 // store like a clerk's work:
 //
 //   - 十三届四次会议 (January 2025), closed: members registered for the
-//     session, and at its closing sitting (闭幕会) about 92% signed in, a few
+//     session; at its 选举大会 a by-election on paper ballots (election.go);
+//     and at its closing sitting (闭幕会) about 92% signed in, a few
 //     were on approved leave and the rest absent; two guests were invited
 //     (应邀出席) and three resolutions were adopted, two by electronic vote and
 //     the political resolution by show of hands.
@@ -287,6 +288,9 @@ func (ml *meetingLoader) plenary(ctx context.Context) error {
 	if err := ml.signIn(ctx, session, ml.when("2025-01-12", 13, 30), present, ml.when("2025-01-12", 14, 0),
 		35*time.Second, 0); err != nil {
 		return err
+	}
+	if err := ml.election(ctx, session, present, onLeave, reasons); err != nil {
+		return fmt.Errorf("选举大会: %w", err)
 	}
 	if err := ml.signIn(ctx, closing, ml.when("2025-01-16", 8, 0), present, ml.when("2025-01-16", 8, 10),
 		7*time.Second, 3); err != nil {

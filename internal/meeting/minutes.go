@@ -282,8 +282,10 @@ func GuestSentence(m Meeting, guests []GuestLine, how string) string {
 
 // AdoptedSentence lists the documents the meeting adopted:
 // 会议审议通过了《政协第十三届聊城市委员会2020年协商工作计划》、政协第十三届聊城市委员会第四次会议决议。
-// Items voted down follow in a sentence of their own (《…》未获通过。);
-// items not yet voted on are not mentioned. Nothing voted: "".
+// A draft adopted is named without its 草案 mark (《…选举办法（草案）》 is
+// adopted as 《…选举办法》). Items voted down follow in a sentence of their
+// own (《…》未获通过。); items not yet voted on are not mentioned. Nothing
+// voted: "".
 func AdoptedSentence(items []AgendaResult) string {
 	var passed, failed []string
 	for _, it := range items {
@@ -291,7 +293,7 @@ func AdoptedSentence(items []AgendaResult) string {
 			continue
 		}
 		if it.Passed {
-			passed = append(passed, DocName(it.Title, it.Bare))
+			passed = append(passed, DocName(AdoptedTitle(it.Title), it.Bare))
 		} else {
 			failed = append(failed, DocName(it.Title, it.Bare))
 		}
@@ -304,6 +306,24 @@ func AdoptedSentence(items []AgendaResult) string {
 		s += strings.Join(failed, "、") + "未获通过。"
 	}
 	return s
+}
+
+// AdoptedTitle is a draft's title once adopted: without the trailing
+// （草案） (or (草案)) mark, inside book-title marks or not.
+func AdoptedTitle(title string) string {
+	t := strings.TrimSpace(title)
+	closing := strings.HasSuffix(t, "》")
+	t = strings.TrimSuffix(t, "》")
+	for _, mark := range []string{"（草案）", "(草案)"} {
+		if strings.HasSuffix(t, mark) {
+			t = strings.TrimSuffix(t, mark)
+			if closing {
+				t += "》"
+			}
+			return t
+		}
+	}
+	return strings.TrimSpace(title)
 }
 
 // ResultLine gives one vote's figures for the record:

@@ -64,6 +64,12 @@ func TestAdoptedSentence(t *testing.T) {
 		{[]meeting.AgendaResult{failed}, "《关于调整会期的建议》未获通过。"},
 		{[]meeting.AgendaResult{pending}, ""},
 		{nil, ""},
+		// Drafts adopted lose their 草案 mark; one voted down keeps it.
+		{[]meeting.AgendaResult{
+			{Title: "明湖市政协十三届四次会议选举办法（草案）", Voted: true, Passed: true},
+			{Title: "《总监票人、监票人名单(草案)》", Voted: true, Passed: true},
+			{Title: "关于调整会期的建议（草案）", Voted: true}},
+			"会议审议通过了《明湖市政协十三届四次会议选举办法》、《总监票人、监票人名单》。《关于调整会期的建议（草案）》未获通过。"},
 	}
 	for _, c := range cases {
 		if got := meeting.AdoptedSentence(c.items); got != c.want {
