@@ -90,15 +90,20 @@ func electionBench(args []string) error {
 		return nil
 	})
 
-	// Ballots: most for everyone on paper 1; on paper 2 each member votes
-	// against one of the twelve in turn (eleven for-votes: valid).
+	// Ballots: most for everyone on paper 1; on paper 2 eleven for-votes
+	// (valid), three in four against the last candidate, the others against,
+	// abstaining on or leaving blank one of the first eleven in turn.
 	bodies := make([][]byte, len(members))
 	for i := range bodies {
 		p2 := make([]string, 12)
 		for k := range p2 {
 			p2[k] = "for"
 		}
-		p2[i%12] = []string{"against", "abstain", "blank"}[i%3]
+		if i%4 != 0 {
+			p2[11] = "against"
+		} else {
+			p2[i%11] = []string{"against", "abstain", "blank"}[i%3]
+		}
 		b, _ := json.Marshal(map[string]any{"papers": []any{
 			map[string]any{"offices": []any{map[string]any{"marks": []string{"for"}}, map[string]any{"marks": []string{[]string{"for", "for", "for", "against", "abstain"}[i%5]}}}},
 			map[string]any{"offices": []any{map[string]any{"marks": p2}}},
