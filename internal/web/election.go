@@ -12,7 +12,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -536,8 +535,8 @@ func (s *Server) electionAction(w http.ResponseWriter, r *http.Request, election
 		}
 		return s.renderElection(w, r, electionID, formStatus(err), formName, err)
 	}
-	if e, err := s.db.FindElectionByID(r.Context(), actor(r), electionID); err == nil {
-		s.publishMeeting(r.Context(), e.MeetingID)
+	if meetingID, ok := s.electionMeetingOf(r.Context(), actor(r), electionID); ok {
+		s.publishMeeting(r.Context(), meetingID)
 	}
 	return redirect(w, r, "/elections/"+app.Itoa(electionID)+"?ok="+ok)
 }
@@ -853,6 +852,3 @@ func (s *Server) electionMeetingOf(ctx context.Context, a app.Actor, id int64) (
 	electionMeetings.Store(key, e.MeetingID)
 	return e.MeetingID, true
 }
-
-// papersOf returns the election's paper numbers, ascending.
-func papersOf(e store.Election) []int { return slices.Clone(election.Papers(e.Offices)) }

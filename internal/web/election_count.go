@@ -67,7 +67,7 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, e store.Ele
 	if err != nil {
 		return err
 	}
-	d := view.EntryView{Head: electionHead(e), Paper: paper, Pass: pass, Papers: papersOf(e),
+	d := view.EntryView{Head: electionHead(e), Paper: paper, Pass: pass, Papers: election.Papers(e.Offices),
 		WriteIns: e.Rules.WriteIns != election.WriteInNone, Lines: lines, Count: len(entries),
 		Ready: e.Mode == election.Paper && e.Status == election.Counting}
 	for _, ps := range passes {
@@ -165,7 +165,7 @@ func (s *Server) renderCompare(w http.ResponseWriter, r *http.Request, e store.E
 	if err != nil {
 		return err
 	}
-	d := view.CompareView{Head: electionHead(e), Paper: paper, Papers: papersOf(e), Form: formName,
+	d := view.CompareView{Head: electionHead(e), Paper: paper, Papers: election.Papers(e.Offices), Form: formName,
 		CanWrite: can(r, auth.MeetingWrite) && e.Status == election.Counting}
 	for _, ps := range passes {
 		if ps.Paper != paper {
