@@ -96,6 +96,16 @@ type Org struct {
 // KindLabel is the tier's Chinese name.
 func (o Org) KindLabel() string { return o.Kind.Label() }
 
+// WrittenName is the name a committee's texts write — notices, minutes,
+// the 选举办法 and election results: its short name (市政协) or, without
+// one, its name.
+func (o Org) WrittenName() string {
+	if o.ShortName != "" {
+		return o.ShortName
+	}
+	return o.Name
+}
+
 // IsCommittee reports whether the organisation is a committee.
 func (o Org) IsCommittee() bool { return o.Kind.IsCommittee() }
 

@@ -93,3 +93,17 @@ func TestCheckTerm(t *testing.T) {
 		}
 	}
 }
+
+func TestWrittenName(t *testing.T) {
+	for _, c := range []struct {
+		o    org.Org
+		want string
+	}{
+		{org.Org{Name: "政协明湖市委员会", ShortName: "市政协"}, "市政协"},
+		{org.Org{Name: "明湖市政协"}, "明湖市政协"},
+	} {
+		if got := c.o.WrittenName(); got != c.want {
+			t.Errorf("%+v.WrittenName() = %q, want %q", c.o, got, c.want)
+		}
+	}
+}

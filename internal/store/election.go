@@ -450,7 +450,7 @@ func (db *DB) CreateElection(ctx context.Context, actor app.Actor, meetingID int
 			JOIN org o ON o.id = mt.committee_id WHERE mt.id = $1`, m.ParentID).Scan(&session, &c.Name, &c.ShortName); err != nil {
 			return app.Internal(err, "election: session")
 		}
-		session = meeting.FullTitle(committeeShort(c), session)
+		session = meeting.FullTitle(c.WrittenName(), session)
 		var seq int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM agenda_item WHERE meeting_id = $1`,
 			m.ID).Scan(&seq); err != nil {

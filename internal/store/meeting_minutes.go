@@ -9,7 +9,6 @@ import (
 	"xieshang/internal/app"
 	"xieshang/internal/meeting"
 	"xieshang/internal/notice"
-	"xieshang/internal/org"
 )
 
 // A meeting's notice (会议通知) and its reminders (会前提醒) are ordinary
@@ -27,15 +26,6 @@ const (
 	SourceMeetingNotice   = "meeting"
 	SourceMeetingReminder = "meeting_reminder"
 )
-
-// committeeShort is the name a committee's notices and minutes use: its short
-// name (市政协) or, without one, its name.
-func committeeShort(c org.Org) string {
-	if c.ShortName != "" {
-		return c.ShortName
-	}
-	return c.Name
-}
 
 // MeetingNoticeDraft is a meeting's notice as it would go out now.
 type MeetingNoticeDraft struct {
@@ -73,7 +63,7 @@ func (db *DB) composeNotice(ctx context.Context, q querier, m meeting.Meeting, i
 	if err != nil {
 		return notice.Notice{}, nil, err
 	}
-	subject, text := meeting.NoticeText(m, committeeShort(c), agenda, issued, db.Loc)
+	subject, text := meeting.NoticeText(m, c.WrittenName(), agenda, issued, db.Loc)
 	n := notice.Notice{OrgID: m.CommitteeID, Kind: notice.KindMeeting, Subject: subject, Body: text,
 		Link: "/meetings/" + app.Itoa(m.ID), Source: SourceMeetingNotice, SourceID: m.ID}
 	rs := make([]notice.Recipient, len(body))
@@ -315,7 +305,7 @@ func (db *DB) SendMeetingReminder(ctx context.Context, meetingID int64, rules []
 		if err != nil {
 			return err
 		}
-		subject, body := meeting.ReminderText(m.Meeting, committeeShort(c), db.Loc)
+		subject, body := meeting.ReminderText(m.Meeting, c.WrittenName(), db.Loc)
 		id, err = tx.SendNotice(ctx, app.System, notice.Notice{OrgID: m.CommitteeID, Kind: notice.KindReminder,
 			Subject: subject, Body: body, Link: "/meetings/" + app.Itoa(m.ID), Source: SourceMeetingReminder,
 			SourceID: m.ID, Channels: due[0].Rule.Channels}, rs)

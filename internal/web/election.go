@@ -80,14 +80,14 @@ func (s *Server) pathElection(r *http.Request) (store.Election, error) {
 	return s.db.FindElectionByID(r.Context(), actor(r), id)
 }
 
-// committeeName is the committee's name as the texts write it (甲县政协), ""
+// committeeName is the committee's written name (org.Org.WrittenName: 市政协), ""
 // when it cannot be read.
 func (s *Server) committeeName(ctx context.Context, a app.Actor, id int64) string {
 	o, err := s.db.FindOrgByID(ctx, a, id)
 	if err != nil {
 		return ""
 	}
-	return o.Name
+	return o.WrittenName()
 }
 
 // --- a sitting's elections ---

@@ -111,10 +111,7 @@ func (s *Server) readMinutes(r *http.Request, id int64) (minutesRecords, error) 
 	if err != nil {
 		return rec, err
 	}
-	rec.m, rec.committee = m, c.ShortName
-	if rec.committee == "" {
-		rec.committee = c.Name
-	}
+	rec.m, rec.committee = m, c.WrittenName()
 	if rec.att, err = s.db.AttendanceOf(ctx, a, id); err != nil {
 		return rec, err
 	}
