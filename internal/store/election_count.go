@@ -136,6 +136,18 @@ func canonicalLine(po []election.Office, line string) (string, error) {
 	return election.FormatLine(b), nil
 }
 
+// lineField is canonicalLine for a correction's one line: a line that does
+// not parse is a field error on "line".
+func lineField(po []election.Office, line string) (string, error) {
+	c, err := canonicalLine(po, line)
+	if err != nil {
+		var errs app.FieldErrors
+		errs.Add("line", app.ErrorMessage(err))
+		return "", errs.Err()
+	}
+	return c, nil
+}
+
 // AppendEntries appends paper ballots to an entry pass; a batch with any bad
 // line saves nothing and lists every bad line. Blank lines are skipped. The
 // first batch of a pass makes the account its owner; the two passes of a
@@ -395,11 +407,9 @@ func (db *DB) ResolveEntry(ctx context.Context, actor app.Actor, id int64, paper
 		if err != nil {
 			return err
 		}
-		c, err := canonicalLine(po, line)
+		c, err := lineField(po, line)
 		if err != nil {
-			var errs app.FieldErrors
-			errs.Add("line", app.ErrorMessage(err))
-			return errs.Err()
+			return err
 		}
 		var n [3]int
 		for pass := 1; pass <= 2; pass++ {
@@ -431,11 +441,9 @@ func (db *DB) SetEntry(ctx context.Context, actor app.Actor, id int64, paper, pa
 		if err != nil {
 			return err
 		}
-		c, err := canonicalLine(po, line)
+		c, err := lineField(po, line)
 		if err != nil {
-			var errs app.FieldErrors
-			errs.Add("line", app.ErrorMessage(err))
-			return errs.Err()
+			return err
 		}
 		n, err := tx.passCount(ctx, id, paper, pass)
 		if err != nil {
@@ -461,11 +469,9 @@ func (db *DB) InsertEntry(ctx context.Context, actor app.Actor, id int64, paper,
 		if err != nil {
 			return err
 		}
-		c, err := canonicalLine(po, line)
+		c, err := lineField(po, line)
 		if err != nil {
-			var errs app.FieldErrors
-			errs.Add("line", app.ErrorMessage(err))
-			return errs.Err()
+			return err
 		}
 		n, err := tx.passCount(ctx, id, paper, pass)
 		if err != nil {
