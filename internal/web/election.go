@@ -543,16 +543,7 @@ func (s *Server) electionAction(w http.ResponseWriter, r *http.Request, election
 
 // formElectionID is the election a form posted about an office returns to.
 // It only chooses where to go back; the store checks the office itself.
-func formElectionID(r *http.Request) (int64, error) {
-	if err := r.ParseForm(); err != nil {
-		return 0, app.Errorf(app.EINVALID, "无法读取提交的表单")
-	}
-	id, err := strconv.ParseInt(r.PostFormValue("election_id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, app.NotFound("选举")
-	}
-	return id, nil
-}
+func formElectionID(r *http.Request) (int64, error) { return formReturnID(r, "election_id", "选举") }
 
 // officeInput reads an office's form.
 func officeInput(f *form) store.OfficeInput {

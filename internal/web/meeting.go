@@ -466,13 +466,17 @@ func (s *Server) meetingAction(w http.ResponseWriter, r *http.Request, meetingID
 // formMeetingID is the meeting a form posted from a meeting's page returns
 // to, for actions addressed by another record's id. It only chooses where to
 // go back; the store checks the record itself.
-func formMeetingID(r *http.Request) (int64, error) {
+func formMeetingID(r *http.Request) (int64, error) { return formReturnID(r, "meeting_id", "会议") }
+
+// formReturnID reads the id of the page a form returns to from field; a
+// missing or malformed one answers not found, naming what.
+func formReturnID(r *http.Request, field, what string) (int64, error) {
 	if err := r.ParseForm(); err != nil {
 		return 0, app.Errorf(app.EINVALID, "无法读取提交的表单")
 	}
-	id, err := strconv.ParseInt(r.PostFormValue("meeting_id"), 10, 64)
+	id, err := strconv.ParseInt(r.PostFormValue(field), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, app.NotFound("会议")
+		return 0, app.NotFound(what)
 	}
 	return id, nil
 }
