@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"xieshang/internal/app"
+	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
 )
@@ -67,31 +68,20 @@ func (f Fraction) check(base string) string {
 
 // Met reports whether n compares with f of base, in exact integer
 // arithmetic: more than half of 419 (209.5) is met by 210, not by 209. A
-// fraction without a positive denominator is never met.
+// fraction without a positive denominator is never met. The arithmetic is
+// the quorum rule's (meeting.QuorumRule), which has the same shape.
 func (f Fraction) Met(n, base int) bool {
 	if f.Den <= 0 {
 		return false
 	}
-	if f.Strict {
-		return n*f.Den > f.Num*base
-	}
-	return n*f.Den >= f.Num*base
+	return meeting.QuorumRule(f).Met(base, n) // Met(expected, present)
 }
 
 // Need is the fewest n that meets f of base: Met(Need(b), b) holds and
 // Met(Need(b)-1, b) does not. More than half of 419 needs 210 (the text
 // says 超过209.5票); at least two-thirds of 30 needs 20. For a fraction
 // without a positive denominator it returns 0 (and Met is false).
-func (f Fraction) Need(base int) int {
-	if f.Den <= 0 {
-		return 0
-	}
-	x := f.Num * base
-	if f.Strict { // n*Den > x: the next whole number above x/Den
-		return floorDiv(x, f.Den) + 1
-	}
-	return -floorDiv(-x, f.Den) // n*Den >= x: x/Den rounded up
-}
+func (f Fraction) Need(base int) int { return meeting.QuorumRule(f).Need(base) }
 
 // Exact is f of base as a report writes it: 209.5 for half of 419, 838/3
 // for two-thirds of 419 (a fraction that does not end in tenths or
@@ -129,22 +119,7 @@ func (f Fraction) Text(base string, half bool) string {
 	if half && f.Num > 0 && f.Den == 2*f.Num {
 		return cmp + base + "半数"
 	}
-	return cmp + base + fractionWords(f.Num, f.Den)
-}
-
-// fractionWords writes num/den of something, reduced: 的二分之一,
-// 的三分之二; a whole is written as nothing. Malformed fractions stay in
-// digits.
-func fractionWords(num, den int) string {
-	if num <= 0 || den <= 0 {
-		return "的" + strconv.Itoa(num) + "/" + strconv.Itoa(den)
-	}
-	g := gcd(num, den)
-	num, den = num/g, den/g
-	if num == den {
-		return ""
-	}
-	return "的" + org.Numeral(den) + "分之" + org.Numeral(num)
+	return cmp + base + meeting.FractionText(f.Num, f.Den)
 }
 
 func gcd(a, b int) int {
@@ -155,15 +130,6 @@ func gcd(a, b int) int {
 		a, b = b, a%b
 	}
 	return a
-}
-
-// floorDiv is a/b rounded towards minus infinity, for b > 0.
-func floorDiv(a, b int) int {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
 }
 
 // Held reports whether an election may be held: participants (members

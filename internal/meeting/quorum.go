@@ -47,7 +47,7 @@ func (r QuorumRule) Need(expected int) int {
 // Text is the rule in the words of a report or a set of rules:
 // 超过应到人数的二分之一, 不少于应到人数的三分之二, 不少于应到人数 (all).
 func (r QuorumRule) Text() string {
-	return compareText(r.Strict) + "应到人数" + fractionText(r.Num, r.Den)
+	return compareText(r.Strict) + "应到人数" + FractionText(r.Num, r.Den)
 }
 
 // QuorumResult is a quorum decision as the record keeps it: the figures, the
@@ -93,10 +93,11 @@ func compareText(strict bool) string {
 	return "不少于"
 }
 
-// fractionText writes num/den of something in Chinese, reduced: 的二分之一,
+// FractionText writes num/den of something in Chinese, reduced: 的二分之一,
 // 的三分之二; a whole (num == den) is written as nothing, so that
 // 不少于应到人数 reads as "all of them". Malformed fractions stay in digits.
-func fractionText(num, den int) string {
+// Quorum, pass and election rules all write their fractions with it.
+func FractionText(num, den int) string {
 	if num <= 0 || den <= 0 {
 		return "的" + strconv.Itoa(num) + "/" + strconv.Itoa(den)
 	}

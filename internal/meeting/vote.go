@@ -45,7 +45,7 @@ func (r PassRule) Check() string {
 // Text is the rule in words: 赞成票超过应到人数的二分之一,
 // 赞成票不少于实到人数的三分之二.
 func (r PassRule) Text() string {
-	return "赞成票" + compareText(r.Strict) + r.Base.Label() + fractionText(r.Num, r.Den)
+	return "赞成票" + compareText(r.Strict) + r.Base.Label() + FractionText(r.Num, r.Den)
 }
 
 // Passed reports whether a vote with tally t passes under the rule, where
