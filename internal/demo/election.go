@@ -144,7 +144,7 @@ func (ml *meetingLoader) election(ctx context.Context, session meeting.Meeting, 
 	if _, err := db.CloseElectionVoting(ctx, a, el.ID); err != nil {
 		return err
 	}
-	office, scrutineer := ml.accountActor("office"), ml.accountActor("member")
+	office, scrutineer := ml.accountByName["office"].Actor(""), ml.accountByName["member"].Actor("")
 	papers := ml.paperBallots(len(present), standing)
 	for p, lines := range papers {
 		paper := p + 1
@@ -268,11 +268,4 @@ func (ml *meetingLoader) endRole(ctx context.Context, body []store.ExpectedMembe
 		}
 	}
 	return fmt.Errorf("election: nobody holds %s", kind.Label())
-}
-
-// accountActor acts as one of the demo accounts of the city committee.
-func (ml *meetingLoader) accountActor(username string) app.Actor {
-	acc := ml.accountByName[username]
-	return app.Actor{AccountID: acc.ID, Name: acc.DisplayName, Role: string(acc.Role), OrgID: acc.OrgID,
-		Path: acc.OrgPath, CommitteeID: acc.CommitteeID, MemberID: acc.MemberID}
 }
