@@ -263,7 +263,8 @@ func benchElection(ctx context.Context, db *store.DB, limit int) (store.Election
 	return el, out, nil
 }
 
-// benchCity finds the first city committee and its latest term.
+// benchCity finds the first city committee and its latest term (FindTerms
+// lists the latest first).
 func benchCity(ctx context.Context, db *store.DB) (org.Org, org.Term, error) {
 	cs, err := db.FindCommittees(ctx, app.System)
 	if err != nil {
@@ -277,13 +278,7 @@ func benchCity(ctx context.Context, db *store.DB) (org.Org, org.Term, error) {
 		if err != nil || len(terms) == 0 {
 			return c, org.Term{}, fmt.Errorf("no term of %s: %v", c.Name, err)
 		}
-		latest := terms[0]
-		for _, t := range terms {
-			if t.Number > latest.Number {
-				latest = t
-			}
-		}
-		return c, latest, nil
+		return c, terms[0], nil
 	}
 	return org.Org{}, org.Term{}, errors.New("no city committee in the database (load the demo world first)")
 }

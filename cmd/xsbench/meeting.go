@@ -21,7 +21,6 @@ import (
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
 	"xieshang/internal/meeting"
-	"xieshang/internal/org"
 	"xieshang/internal/store"
 )
 
@@ -272,26 +271,12 @@ type benchMember struct {
 // of an earlier run).
 func benchMeeting(ctx context.Context, db *store.DB, limit int) (benchPlenary, []benchMember, error) {
 	var p benchPlenary
-	cs, err := db.FindCommittees(ctx, app.System)
+	city, term, err := benchCity(ctx, db)
 	if err != nil {
 		return p, nil, err
 	}
-	var city org.Org
-	for _, c := range cs {
-		if c.Kind == org.City {
-			city = c
-			break
-		}
-	}
-	if city.ID == 0 {
-		return p, nil, errors.New("no city committee in the database (load the demo world first)")
-	}
-	terms, err := db.FindTerms(ctx, app.System, city.ID)
-	if err != nil || len(terms) == 0 {
-		return p, nil, fmt.Errorf("no term of %s: %v", city.Name, err)
-	}
 	now := db.Now().In(db.Loc).Truncate(time.Minute)
-	m, err := db.CreateMeeting(ctx, app.System, city.ID, meeting.Input{TermID: terms[0].ID, Kind: meeting.Plenary,
+	m, err := db.CreateMeeting(ctx, app.System, city.ID, meeting.Input{TermID: term.ID, Kind: meeting.Plenary,
 		StartsAt: now.Add(time.Hour), EndsAt: now.Add(4 * time.Hour), Place: "基准测试会场"})
 	if err != nil {
 		return p, nil, fmt.Errorf("create meeting: %w", err)
