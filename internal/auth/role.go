@@ -76,21 +76,27 @@ const (
 	AuditRead     Permission = "audit:read"
 	MeetingRead   Permission = "meeting:read"  // see meetings; a member account sees only those it is expected at
 	MeetingWrite  Permission = "meeting:write" // prepare and run meetings: sign-in, leave, agenda, votes
+	ConsultRead   Permission = "consult:read"  // see consultation plans, topics, rooms and their progress
+	ConsultWrite  Permission = "consult:write" // run consultation: plans, campaigns, topics, outcomes, handling units
+	RoomWrite     Permission = "room:write"    // keep a grassroots room's record and raise topics from it
+	UnitReply     Permission = "unit:reply"    // a handling unit signs for and replies to what was sent to it
 )
 
 // Permissions lists every permission, for the access-matrix tests.
 var Permissions = []Permission{OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead,
-	MeetingRead, MeetingWrite}
+	MeetingRead, MeetingWrite, ConsultRead, ConsultWrite, RoomWrite, UnitReply}
 
 // rolePermissions is the grant table: data, not code paths.
 var rolePermissions = map[Role][]Permission{
-	Admin:       {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite},
-	Office:      {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite},
-	Leader:      {OrgRead, MemberRead, MemberContact, MeetingRead},
-	MemberRole:  {OrgRead, MeetingRead},
-	Coordinator: {OrgRead},
+	Admin: {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite,
+		ConsultRead, ConsultWrite, RoomWrite},
+	Office: {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite,
+		ConsultRead, ConsultWrite, RoomWrite},
+	Leader:      {OrgRead, MemberRead, MemberContact, MeetingRead, ConsultRead},
+	MemberRole:  {OrgRead, MeetingRead, ConsultRead},
+	Coordinator: {OrgRead, ConsultRead, RoomWrite},
 	Cadre:       {OrgRead},
-	Unit:        {},
+	Unit:        {UnitReply},
 }
 
 // Can reports whether role r holds permission p.
