@@ -29,6 +29,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"accounts": role.Can(auth.AccountManage),
 			"audit":    role.Can(auth.AuditRead),
 			"meetings": role.Can(auth.MeetingRead),
+			"topics":   role.Can(auth.ConsultRead),
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {
