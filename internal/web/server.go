@@ -93,6 +93,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.meetingSeatingRoutes(),
 		s.meetingEditRoutes(),
 		s.electionRoutes(),
+		s.roomRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
