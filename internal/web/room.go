@@ -392,9 +392,9 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, id int64, st
 	if d.Activities, err = s.db.FindRoomActivities(ctx, a, id); err != nil {
 		return err
 	}
-	d.CanManage = can(r, auth.ConsultWrite) && !room.Archived
+	d.CanManage = can(r, auth.ConsultWrite) // an archived room can still be edited (and restored)
 	d.CanRecord = can(r, auth.RoomWrite) && !room.Archived
-	if d.CanManage {
+	if d.CanManage && !room.Archived {
 		choices, err := s.db.FindRoomMemberChoices(ctx, a, id)
 		if err != nil {
 			return err

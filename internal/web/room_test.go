@@ -13,6 +13,7 @@ import (
 	"xieshang/internal/member"
 	"xieshang/internal/org"
 	"xieshang/internal/store"
+	"xieshang/internal/xlsx"
 )
 
 // roomEnv adds to the fixture tree a second village under 甲镇, a township
@@ -316,5 +317,77 @@ func TestRoomAPI(t *testing.T) {
 	if status := cc.api("POST", "/api/v1/rooms/"+id(room.ID)+"/activities", consult.ActivityInput{HeldOn: app.MustDate("2024-05-21"),
 		Title: "议事", Residents: 5}, nil); status != 201 {
 		t.Errorf("coordinator records: %d", status)
+	}
+}
+
+func TestRoomEditActivityEditAndExportRows(t *testing.T) {
+	e := newRoomEnv(t)
+	ctx := context.Background()
+	room := e.room(e.town, "甲镇协商议事室", e.village.ID)
+	as, err := e.db.AssignRoomMember(ctx, app.System, room.ID, consult.RoomMemberInput{MemberID: e.m1.ID, From: app.MustDate("2024-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := e.db.CreateRoomActivity(ctx, app.System, room.ID, consult.ActivityInput{HeldOn: app.MustDate("2024-05-20"),
+		Title: "村道修缮", MemberIDs: []int64{e.m1.ID}, Residents: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("office-a")
+	// The activity: 王建国 replaced by 李秀英; the duty events follow.
+	if status, page := c.get("/room-activities/" + id(act.ID) + "/edit"); status != 200 || !strings.Contains(page, "村道修缮") {
+		t.Fatalf("activity edit form: %d", status)
+	}
+	res := c.post("/room-activities/"+id(act.ID), url.Values{"held_on": {"2024-05-22"}, "title": {"村道修缮"},
+		"member_ids": {id(e.m2.ID)}, "residents": {"8"}, "topic_id": {"abc"}})
+	if page := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "关联议题编号应为正整数") {
+		t.Fatalf("bad topic id: %d\n%s", res.StatusCode, page)
+	}
+	res = c.post("/room-activities/"+id(act.ID), url.Values{"held_on": {"2024-05-22"}, "title": {"村道修缮"},
+		"member_ids": {id(e.m2.ID)}, "residents": {"8"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("activity edit: %d %s", res.StatusCode, body(res))
+	}
+	for _, m := range []struct {
+		id int64
+		n  int
+	}{{e.m1.ID, 0}, {e.m2.ID, 1}} {
+		ev, _, _ := e.db.FindDutyEvents(ctx, app.System, store.DutyFilter{MemberID: m.id, Kind: store.DutyRoomActivity})
+		if len(ev) != m.n {
+			t.Errorf("member %d: %d duty events, want %d", m.id, len(ev), m.n)
+		}
+	}
+	// End the assignment, then stop the room: it leaves the coverage.
+	if res := c.post("/room-members/"+id(as.ID)+"/end", url.Values{"to": {"2024-06-30"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("end assignment: %d %s", res.StatusCode, body(res))
+	}
+	if status, page := c.get("/rooms/" + id(room.ID) + "/edit"); status != 200 || !strings.Contains(page, "13812345678") {
+		t.Fatalf("room edit form: %d", status)
+	}
+	res = c.post("/rooms/"+id(room.ID), url.Values{"name": {"甲镇协商议事室"}, "brand": {"有事好商量"}, "archived": {"1"},
+		"village_ids": {id(e.village.ID), id(e.village2.ID)}, "coordinator_phone": {"13812345678"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("room edit: %d %s", res.StatusCode, body(res))
+	}
+	_, page := c.get("/rooms/" + id(room.ID))
+	if !strings.Contains(page, "已停用") || !strings.Contains(page, "甲村、乙村") || strings.Contains(page, "登记议事活动") {
+		t.Fatalf("archived room page:\n%s", page)
+	}
+	res, err = c.http.Get(e.srv.URL + "/rooms/coverage.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	rows, err := xlsx.ReadFirstSheet(res.Body, 100, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, strings.Join(r, "|"))
+	}
+	text := strings.Join(got, "\n")
+	if !strings.Contains(text, "甲镇|乡镇(街道)|2|0|0.0%|0|甲村、乙村") {
+		t.Fatalf("export rows:\n%s", text)
 	}
 }

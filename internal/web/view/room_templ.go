@@ -1250,7 +1250,7 @@ func RoomShowPage(p Page, d RoomShow) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						if m.To.IsZero() {
+						if m.To.IsZero() && !d.Room.Archived {
 							templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 100, "<form class=\"inline-form\" method=\"post\" action=\"")
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
