@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"xieshang/internal/app"
@@ -119,4 +120,29 @@ func (db *DB) FindDutyEvents(ctx context.Context, actor app.Actor, f DutyFilter)
 		out = append(out, e)
 	}
 	return out, total, app.Internal(rows.Err(), "find duty events")
+}
+
+// Duty event kind and source written by grassroots consultation rooms
+// (room.go): a member who took part in a room's activity (议事活动).
+const (
+	DutyRoomActivity   = "room_activity" // joined a room's consultation activity (source room_activity)
+	SourceRoomActivity = "room_activity"
+)
+
+// RetractDuty removes the events of one source record for the given members
+// (all members when none is given), in the transaction: an edited record
+// that no longer names a member takes back the point it gave.
+func (tx *Tx) RetractDuty(ctx context.Context, source string, sourceID int64, memberIDs ...int64) error {
+	q := `DELETE FROM duty_event WHERE source = $1 AND source_id = $2`
+	args := []any{source, sourceID}
+	if len(memberIDs) > 0 {
+		var ph []string
+		for _, id := range memberIDs {
+			args = append(args, id)
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		q += " AND member_id IN (" + strings.Join(ph, ", ") + ")"
+	}
+	_, err := tx.ExecContext(ctx, q, args...)
+	return app.Internal(err, "retract duty events")
 }

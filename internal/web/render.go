@@ -30,6 +30,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"audit":    role.Can(auth.AuditRead),
 			"meetings": role.Can(auth.MeetingRead),
 			"topics":   role.Can(auth.ConsultRead),
+			"rooms":    role.Can(auth.ConsultRead),
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {
@@ -87,6 +88,10 @@ var flashMessages = map[string]string{
 	"entry_resolved":     "已更正",
 	"tally_signed":       "计票结果已签字",
 	"election_confirmed": "选举结果已确认，当选人员已按任职日期任职",
+
+	// grassroots consultation rooms (room.go)
+	"room_assigned":  "已安排委员下沉",
+	"activity_saved": "议事活动已保存，参加的委员已记履职",
 }
 
 // render writes a templ component with a status.

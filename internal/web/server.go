@@ -96,6 +96,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.consultTopicRoutes(),
 		s.consultStatsRoutes(),
 		s.consultGraphRoutes(),
+		s.roomRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
