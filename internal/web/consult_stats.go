@@ -68,6 +68,16 @@ func (s *Server) consultStats(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range st.Tiers {
 		d.Tiers = append(d.Tiers, k.Label())
 	}
+	covs, err := s.db.RoomCoverage(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, c := range covs {
+		if c.Org.ID == st.OrgID && c.Villages > 0 {
+			d.Coverage = fmt.Sprintf("%s议事室阵地覆盖%d个村(社区)中的%d个（%s），共有议事室%d个", c.Org.Name, c.Villages,
+				c.Covered, c.Percent(), c.Rooms)
+		}
+	}
 	for _, sc := range st.States {
 		row := view.StateRow{Label: sc.Label, Total: sc.Total, Link: "/topics?state=" + sc.State + "&" + q.Encode()}
 		for _, k := range st.Tiers {

@@ -192,8 +192,13 @@ func TestConsultStatsPage(t *testing.T) {
 			}
 		}
 	}
+	if _, err := e.db.CreateRoom(ctx, app.System, consult.RoomInput{OrgID: e.village.ID, Name: "甲村协商议事室",
+		Brand: "有事好商量"}); err != nil {
+		t.Fatal(err)
+	}
 	code, page := office.get("/consult?year=2026")
-	if code != 200 || !strings.Contains(page, "协商议题 <strong>3</strong> 个") {
+	if code != 200 || !strings.Contains(page, "协商议题 <strong>3</strong> 个") ||
+		!strings.Contains(page, "甲县政协议事室阵地覆盖1个村(社区)中的1个（100.0%），共有议事室1个") {
 		t.Fatalf("stats: %d\n%s", code, page)
 	}
 	for _, want := range []string{"县(区)政协", "乡镇(街道)", "村(社区)", "已选定", "已征集"} {
