@@ -104,6 +104,13 @@ func LoadWith(ctx context.Context, db *store.DB, progress io.Writer, opt Options
 		fmt.Fprintf(progress, "  %s: %d meetings, %d sign-ins, %d leave requests, %d votes, %d ballots in %.2fs\n",
 			city.org.Name, ms.meetings, ms.signIns, ms.leaves, ms.votes, ms.ballots, time.Since(started).Seconds())
 	}
+	started := time.Now()
+	cs, err := l.consult(ctx, city, counties)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(progress, "  consultation: %d rooms, %d room activities, %d topics in %.2fs\n", cs.rooms, cs.activities,
+		cs.topics, time.Since(started).Seconds())
 	fmt.Fprintf(progress, "demo world loaded in %.1fs: %d committees, %d townships, %d villages, %d members, %d accounts, %d meetings\n",
 		time.Since(start).Seconds(), 1+len(counties), l.townships, l.villages, l.members, len(logins), ms.meetings)
 	return logins, nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"xieshang/internal/app"
+	"xieshang/internal/consult"
 	"xieshang/internal/election"
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
@@ -178,6 +179,7 @@ func TestLoad(t *testing.T) {
 
 		checkMeetings(t, db, byName["明湖市政协"])
 		checkElection(t, db, byName["明湖市政协"])
+		checkConsult(t, db, byName["明湖市政协"], byName["东岭县政协"])
 
 		if _, err := Load(ctx, db, nil); !errors.Is(err, ErrNotEmpty) {
 			t.Errorf("second Load: %v, want ErrNotEmpty", err)
@@ -577,5 +579,46 @@ func checkElection(t *testing.T, db *store.DB, city org.Org) {
 		if err != nil || len(diffs) != 0 {
 			t.Errorf("paper %d: differences left %v, %v", paper, diffs, err)
 		}
+	}
+}
+
+// checkConsult reads the demo's consultation back: the rooms' coverage in
+// 东岭县, the escalated village topic and the city topic's children.
+func checkConsult(t *testing.T, db *store.DB, city, county org.Org) {
+	t.Helper()
+	ctx := context.Background()
+	covs, err := db.RoomCoverage(ctx, app.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	towns, _ := db.FindOrgs(ctx, app.System, store.OrgFilter{ParentID: county.ID, Kinds: []org.Kind{org.Township}})
+	cov := map[int64]consult.Coverage{}
+	for _, c := range covs {
+		cov[c.Org.ID] = c
+	}
+	if c := cov[towns[0].ID]; !c.Full() || c.Rooms != c.Villages {
+		t.Errorf("first township: %d of %d villages, %d rooms", c.Covered, c.Villages, c.Rooms)
+	}
+	if c := cov[towns[1].ID]; c.Covered != c.Villages-1 || len(c.Uncovered) != 1 {
+		t.Errorf("second township: %d of %d", c.Covered, c.Villages)
+	}
+	if c := cov[towns[2].ID]; c.Covered != 3 || c.Rooms != 1 {
+		t.Errorf("third township: %d covered by %d rooms", c.Covered, c.Rooms)
+	}
+	ups, _, err := db.FindTopics(ctx, app.System, store.TopicFilter{OrgID: county.ID, Year: 2025, State: consult.Selected})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var escalated, pushed bool
+	for _, tp := range ups {
+		escalated = escalated || (tp.Source == consult.FromLower && tp.OriginID != 0)
+		pushed = pushed || tp.ParentID != 0
+	}
+	if !escalated || !pushed {
+		t.Errorf("county topics: escalated %v, pushed down %v (%d selected)", escalated, pushed, len(ups))
+	}
+	cts, _, err := db.FindTopics(ctx, app.System, store.TopicFilter{OrgID: city.ID, Year: 2025, Query: "人居环境"})
+	if err != nil || len(cts) != 3 {
+		t.Fatalf("city topic and its children: %d %v", len(cts), err)
 	}
 }
