@@ -29,6 +29,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"accounts": role.Can(auth.AccountManage),
 			"audit":    role.Can(auth.AuditRead),
 			"meetings": role.Can(auth.MeetingRead),
+			"consult":  role.Can(auth.ConsultRead),
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {
@@ -86,6 +87,11 @@ var flashMessages = map[string]string{
 	"entry_resolved":     "已更正",
 	"tally_signed":       "计票结果已签字",
 	"election_confirmed": "选举结果已确认，当选人员已按任职日期任职",
+
+	// consultation plans and topic collection (consult_plan.go, consult_campaign.go)
+	"suggested": "建议已提交",
+	"selected":  "已选定并列入年度协商工作计划",
+	"declined":  "已记录不予采纳及理由",
 }
 
 // render writes a templ component with a status.
