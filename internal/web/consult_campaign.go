@@ -18,6 +18,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
@@ -147,10 +148,7 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, id int64
 	office := can(r, auth.ConsultWrite)
 	d := view.CampaignShow{ID: c.ID, Title: c.Title, Org: c.OrgName, Intro: c.Intro, Window: campaignWindow(c),
 		Closed: c.Window, Public: c.Public, Manage: office && c.Manages(a), Errs: app.ErrorFields(err),
-		Forms: formOptions(), MonthOpts: monthOptions()}
-	if err != nil && len(d.Errs) == 0 {
-		d.Msg = app.ErrorMessage(err)
-	}
+		Forms: formOptions(), MonthOpts: monthOptions(), Msg: errSummary(err)}
 	d.CanSuggest = office || (c.Open && (a.Role == string(auth.MemberRole) || can(r, auth.RoomWrite)))
 	if d.CanSuggest {
 		d.Suggest = []view.Field{
@@ -204,6 +202,23 @@ func (s *Server) campaignPost(w http.ResponseWriter, r *http.Request, flash stri
 		return err
 	}
 	return redirect(w, r, "/campaigns/"+app.Itoa(id)+"?ok="+flash)
+}
+
+// errSummary is an error's message for the top of a page whose inline
+// forms show no field errors of their own: the field messages, joined.
+func errSummary(err error) string {
+	if err == nil {
+		return ""
+	}
+	fields := app.ErrorFields(err)
+	if len(fields) == 0 {
+		return app.ErrorMessage(err)
+	}
+	msgs := make([]string, len(fields))
+	for i, f := range fields {
+		msgs[i] = f.Message
+	}
+	return "提交的内容有误：" + strings.Join(msgs, "；")
 }
 
 func suggestionForm(f *form) consult.TopicInput {

@@ -160,10 +160,7 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, st
 	d := view.PlanShow{ID: p.ID, Title: p.Title, Committee: p.CommitteeName, Year: p.Year, Status: p.StatusLabel,
 		Version: p.Version, Adopted: p.Status == store.PlanAdopted, AdoptedOn: p.AdoptedOn, MeetingID: p.MeetingID,
 		MeetingTitle: p.MeetingTitle, VoteID: p.VoteID, VoteResult: p.VoteResult, CanWrite: can(r, auth.ConsultWrite),
-		Errs: app.ErrorFields(err), Forms: formOptions(), MonthOpts: monthOptions()}
-	if err != nil && len(d.Errs) == 0 {
-		d.Msg = app.ErrorMessage(err)
-	}
+		Errs: app.ErrorFields(err), Forms: formOptions(), MonthOpts: monthOptions(), Msg: errSummary(err)}
 	for _, t := range items {
 		row := view.PlanItemRow{TopicID: t.ID, Title: t.Title, Org: t.OrgName, Source: t.Source.Label(),
 			Form: t.Form.Label(), FormCode: string(t.Form), Lead: t.LeadCommittee, Month: strconv.Itoa(t.PlannedMonth),
