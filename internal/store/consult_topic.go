@@ -580,6 +580,16 @@ func (db *DB) UpdateTopic(ctx context.Context, actor app.Actor, id int64, in con
 		if err := tx.checkTopicRefs(ctx, t.CommitteeID, in); err != nil {
 			return err
 		}
+		if in.Form != t.Form || in.PlannedMonth != t.PlannedMonth || in.LeadCommitteeID != t.LeadCommitteeID || in.Year != t.Year {
+			var adopted int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM consult_plan WHERE id = $1 AND status = 'adopted'`,
+				t.PlanID).Scan(&adopted); err != nil {
+				return app.Internal(err, "update topic: plan")
+			}
+			if adopted > 0 { // an adopted plan changes only by a revision with its reason
+				return app.Errorf(app.ECONFLICT, "议题已列入已通过的年度协商计划，协商形式、牵头专委会和计划月份请在计划页面修改并说明理由")
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE topic SET year = $2, title = $3, description = $4, form = $5,
 			lead_committee_id = $6, planned_month = $7, updated_at = $8 WHERE id = $1`, id, in.Year, in.Title,
 			in.Description, string(in.Form), nullInt(in.LeadCommitteeID), in.PlannedMonth, tx.Now); err != nil {
@@ -682,47 +692,51 @@ func (db *DB) AdvanceTopic(ctx context.Context, actor app.Actor, id int64, in Ad
 		errs.Add("note", "说明不能超过2000个字")
 		return Topic{}, errs.Err()
 	}
-	err := db.InTx(ctx, func(tx *Tx) error {
-		t, err := tx.lockTopic(ctx, actor, id)
-		if err != nil {
-			return err
-		}
-		g, _, err := readGraph(ctx, tx, t.CommitteeID, GraphKindTopic)
-		if err != nil {
-			return err
-		}
-		tr, err := g.Check(t.State, in.To, actor.Role)
-		if err != nil {
-			return err
-		}
-		for _, code := range tr.Requires {
-			check, ok := topicRequirements[code]
-			if !ok {
-				return app.Internal(fmt.Errorf("requirement %q has no check", code), "advance topic")
-			}
-			if err := check(ctx, tx, actor, t, in); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE topic SET state = $2, state_since = $3, updated_at = $3 WHERE id = $1`,
-			id, in.To, tx.Now); err != nil {
-			return app.Internal(err, "advance topic")
-		}
-		if err := tx.topicStep(ctx, actor, id, t.State, in.To, in.Note); err != nil {
-			return err
-		}
-		summary := fmt.Sprintf("议题“%s”：%s（%s → %s）", t.Title, tr.Label, g.Label(t.State), g.Label(in.To))
-		if in.Note != "" {
-			summary += "，" + in.Note
-		}
-		return tx.Audit(ctx, actor, Change{Action: "topic_advance", Entity: "topic", EntityID: id,
-			Committee: t.CommitteeID, OrgPath: t.path, Summary: summary,
-			Before: struct{ State string }{t.State}, After: in})
-	})
+	err := db.InTx(ctx, func(tx *Tx) error { return tx.advanceTopic(ctx, actor, id, in) })
 	if err != nil {
 		return Topic{}, err
 	}
 	return db.FindTopicByID(ctx, actor, id)
+}
+
+// advanceTopic is AdvanceTopic inside a transaction, for use cases that move
+// a topic together with other changes (selection into a plan).
+func (tx *Tx) advanceTopic(ctx context.Context, actor app.Actor, id int64, in AdvanceInput) error {
+	t, err := tx.lockTopic(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	g, _, err := readGraph(ctx, tx, t.CommitteeID, GraphKindTopic)
+	if err != nil {
+		return err
+	}
+	tr, err := g.Check(t.State, in.To, actor.Role)
+	if err != nil {
+		return err
+	}
+	for _, code := range tr.Requires {
+		check, ok := topicRequirements[code]
+		if !ok {
+			return app.Internal(fmt.Errorf("requirement %q has no check", code), "advance topic")
+		}
+		if err := check(ctx, tx, actor, t, in); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE topic SET state = $2, state_since = $3, updated_at = $3 WHERE id = $1`,
+		id, in.To, tx.Now); err != nil {
+		return app.Internal(err, "advance topic")
+	}
+	if err := tx.topicStep(ctx, actor, id, t.State, in.To, in.Note); err != nil {
+		return err
+	}
+	summary := fmt.Sprintf("议题“%s”：%s（%s → %s）", t.Title, tr.Label, g.Label(t.State), g.Label(in.To))
+	if in.Note != "" {
+		summary += "，" + in.Note
+	}
+	return tx.Audit(ctx, actor, Change{Action: "topic_advance", Entity: "topic", EntityID: id,
+		Committee: t.CommitteeID, OrgPath: t.path, Summary: summary,
+		Before: struct{ State string }{t.State}, After: in})
 }
 
 // escalate is the "target" requirement: the named organisation must be an

@@ -282,3 +282,31 @@ func TestTopicBadInput(t *testing.T) {
 		}
 	})
 }
+
+// A topic in an adopted plan keeps its plan fields: they change only
+// through a revision of the plan, with its reason.
+func TestTopicInAdoptedPlanKeepsPlanFields(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := buildTree(t, db)
+		office := actorAt(tr.countyA)
+		tp := mustTopic(t, db, office, consult.TopicInput{OrgID: tr.countyA.ID, Year: 2026, Title: "乡村振兴",
+			Form: consult.Thematic, PlannedMonth: 5, Source: consult.FromOffice})
+		if err := db.ConsultTestExec(ctx, `INSERT INTO consult_plan (committee_id, year, title, status, created_at, updated_at)
+			VALUES ($1, 2026, '2026年度协商工作计划', 'adopted', $2, $2)`, tr.countyA.ID, db.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ConsultTestExec(ctx, `UPDATE topic SET plan_id = (SELECT id FROM consult_plan) WHERE id = $1`, tp.ID); err != nil {
+			t.Fatal(err)
+		}
+		in := consult.TopicInput{Year: 2026, Title: "全面推进乡村振兴", Form: consult.Thematic, PlannedMonth: 7}
+		if _, err := db.UpdateTopic(ctx, office, tp.ID, in); app.ErrorCode(err) != app.ECONFLICT {
+			t.Fatalf("month changed outside the plan: %v", err)
+		}
+		in.PlannedMonth = 5
+		got, err := db.UpdateTopic(ctx, office, tp.ID, in)
+		if err != nil || got.Title != "全面推进乡村振兴" || got.PlannedMonth != 5 {
+			t.Fatalf("title edit: %+v %v", got, err)
+		}
+	})
+}

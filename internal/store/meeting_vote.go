@@ -605,6 +605,11 @@ func (db *DB) CloseVote(ctx context.Context, actor app.Actor, voteID int64) (Vot
 			return app.Internal(err, "close vote")
 		}
 		day := m.Day(db.Loc)
+		if passed { // a consultation work plan put to this vote is adopted (consult_plan.go)
+			if err := tx.adoptPlans(ctx, actor, v.AgendaItemID, day); err != nil {
+				return err
+			}
+		}
 		events := make([]DutyEvent, len(voters))
 		for i, id := range voters {
 			events[i] = DutyEvent{CommitteeID: m.CommitteeID, MemberID: id, Kind: DutyVoted, OccurredOn: day,

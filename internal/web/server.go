@@ -97,6 +97,9 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.consultStatsRoutes(),
 		s.consultGraphRoutes(),
 		s.roomRoutes(),
+		s.consultPlanRoutes(),
+		s.consultCampaignRoutes(),
+		s.consultCollectAPIRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()

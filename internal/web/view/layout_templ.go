@@ -244,7 +244,7 @@ func navLink(p Page, key, href, label string) templ.Component {
 			templ_7745c5c3_Var9 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		if p.Nav == key {
+		if p.Nav == key || key == "topics" && (p.Nav == "plans" || p.Nav == "campaigns") {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
