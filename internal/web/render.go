@@ -29,6 +29,8 @@ func page(r *http.Request, title, nav string) view.Page {
 			"accounts": role.Can(auth.AccountManage),
 			"audit":    role.Can(auth.AuditRead),
 			"meetings": role.Can(auth.MeetingRead),
+			"units":    role.Can(auth.ConsultWrite),
+			"unit":     role.Can(auth.UnitReply),
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {
@@ -86,6 +88,13 @@ var flashMessages = map[string]string{
 	"entry_resolved":     "已更正",
 	"tally_signed":       "计票结果已签字",
 	"election_confirmed": "选举结果已确认，当选人员已按任职日期任职",
+
+	// the topic page and handling units (consult_topic_show.go, unit_inbox.go)
+	"topic_advanced": "议题已进入下一环节",
+	"topic_pushed":   "议题已向下级部署",
+	"topic_assigned": "已交承办单位办理",
+	"reply_judged":   "答复审核已记录",
+	"reply_sent":     "答复已提交，等待政协机关审核",
 }
 
 // render writes a templ component with a status.

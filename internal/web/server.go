@@ -93,6 +93,9 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.meetingSeatingRoutes(),
 		s.meetingEditRoutes(),
 		s.electionRoutes(),
+		s.unitRoutes(),
+		s.topicShowRoutes(),
+		s.unitInboxRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
