@@ -468,6 +468,9 @@ func (s *Server) readUploads(r *http.Request, field string, max int) ([]store.Do
 
 // oneUpload reads an optional single file.
 func (s *Server) oneUpload(r *http.Request, field string) (*store.DocumentInput, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil, nil
+	}
 	name, data, err := readUpload(r, field, s.cfg.MaxUploadBytes)
 	if err != nil || name == "" {
 		return nil, err
