@@ -241,8 +241,11 @@ func (s *Server) escalationTargets(ctx context.Context, t store.Topic) ([]view.O
 // subtree, not archived.
 func (s *Server) pushTargets(ctx context.Context, a app.Actor, t store.Topic) ([]view.Option, error) {
 	o, err := s.db.FindOrgByID(ctx, a, t.OrgID)
-	if err != nil {
+	if app.ErrorCode(err) == app.ENOTFOUND {
 		return nil, nil // a topic above the reader's own organisation: nothing to push
+	}
+	if err != nil {
+		return nil, err
 	}
 	orgs, err := s.db.FindOrgs(ctx, a, store.OrgFilter{})
 	if err != nil {
