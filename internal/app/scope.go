@@ -16,6 +16,7 @@ type Actor struct {
 	Path        string // the subtree root's path, e.g. "/1/4/"; "/" for everything
 	CommitteeID int64  // the committee the account belongs to (0 for the whole deployment)
 	MemberID    int64  // the member this account is, if any
+	UnitID      int64  // the handling unit (承办单位) a unit account answers for, if any
 	IP          string
 }
 

@@ -19,6 +19,7 @@ type Account struct {
 	DisplayName        string    `json:"display_name"`
 	Role               Role      `json:"role"`
 	MemberID           int64     `json:"member_id"`
+	UnitID             int64     `json:"unit_id,omitempty"` // role unit: the handling unit it answers for
 	Disabled           bool      `json:"disabled"`
 	MustChangePassword bool      `json:"must_change_password"`
 	PasswordChangedAt  time.Time `json:"password_changed_at"`
@@ -39,7 +40,7 @@ func (a Account) Actor(ip string) app.Actor {
 		path = "/"
 	}
 	return app.Actor{AccountID: a.ID, Name: a.DisplayName + "(" + a.Username + ")", Role: string(a.Role),
-		OrgID: a.OrgID, Path: path, CommitteeID: a.CommitteeID, MemberID: a.MemberID, IP: ip}
+		OrgID: a.OrgID, Path: path, CommitteeID: a.CommitteeID, MemberID: a.MemberID, UnitID: a.UnitID, IP: ip}
 }
 
 // AccountInput is what a form supplies to create or edit an account.
@@ -49,6 +50,7 @@ type AccountInput struct {
 	Role        Role   `json:"role"`
 	OrgID       int64  `json:"org_id"`
 	MemberID    int64  `json:"member_id"`
+	UnitID      int64  `json:"unit_id"`            // role unit: a handling unit of the account's committee
 	Password    string `json:"password,omitempty"` // only on creation
 	Disabled    bool   `json:"disabled"`
 }
@@ -74,6 +76,12 @@ func (in *AccountInput) Validate(creating bool) app.FieldErrors {
 	}
 	if in.Role == MemberRole && in.MemberID == 0 {
 		errs.Add("member_id", "委员账号须关联委员")
+	}
+	if in.Role == Unit && in.UnitID == 0 {
+		errs.Add("unit_id", "承办单位账号须关联承办单位")
+	}
+	if in.Role != Unit {
+		in.UnitID = 0
 	}
 	if creating {
 		if msg := CheckPasswordPolicy(in.Password, in.Username); msg != "" {

@@ -553,6 +553,11 @@ func (l *loader) committee(ctx context.Context, cp committeePlan, parentID int64
 // accounts creates one account for each role, all with Password and no
 // forced change at first sign-in.
 func (l *loader) accounts(ctx context.Context, w world, city, county loaded) ([]Login, error) {
+	unit, err := l.db.CreateUnit(ctx, l.actor, store.UnitInput{CommitteeID: city.org.ID, Name: "明湖市住房和城乡建设局",
+		ShortName: "市住建局", Kind: store.UnitGovernment})
+	if err != nil {
+		return nil, fmt.Errorf("demo: handling unit: %w", err)
+	}
 	specs := []auth.AccountInput{
 		{Username: "admin", DisplayName: "平台管理员", Role: auth.Admin},
 		{Username: "office", DisplayName: "市政协办公室", Role: auth.Office, OrgID: city.org.ID},
@@ -563,7 +568,7 @@ func (l *loader) accounts(ctx context.Context, w world, city, county loaded) ([]
 			MemberID: city.memberIDs["member"]},
 		{Username: "coordinator", DisplayName: w.Staff["coordinator"], Role: auth.Coordinator, OrgID: firstVillage(county.villages).ID},
 		{Username: "cadre", DisplayName: w.Staff["cadre"], Role: auth.Cadre, OrgID: county.org.ID},
-		{Username: "unit", DisplayName: "明湖市住房和城乡建设局", Role: auth.Unit, OrgID: city.org.ID},
+		{Username: "unit", DisplayName: "明湖市住房和城乡建设局", Role: auth.Unit, OrgID: city.org.ID, UnitID: unit.ID},
 	}
 	// The demo's passwords are printed for everyone to read, so their hashes
 	// use the cheap argon2id parameters meant for tests and the demo loader

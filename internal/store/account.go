@@ -14,7 +14,7 @@ import (
 
 const accountColumns = `a.id, a.committee_id, COALESCE(a.org_id, 0), COALESCE(o.name, ''), COALESCE(o.path, '/'),
 	a.username, a.display_name, a.role, COALESCE(a.member_id, 0), a.disabled, a.must_change_password,
-	a.password_changed_at, a.locked_until, a.last_login_at, a.created_at, a.updated_at, a.password_hash`
+	a.password_changed_at, a.locked_until, a.last_login_at, a.created_at, a.updated_at, a.password_hash, COALESCE(a.unit_id, 0)`
 
 const accountFrom = ` FROM account a LEFT JOIN org o ON o.id = a.org_id`
 
@@ -22,7 +22,7 @@ func scanAccount(s scanner, a *auth.Account, extra ...any) error {
 	var locked, last sql.NullTime
 	err := s.Scan(append([]any{&a.ID, &a.CommitteeID, &a.OrgID, &a.OrgName, &a.OrgPath, &a.Username, &a.DisplayName,
 		&a.Role, &a.MemberID, &a.Disabled, &a.MustChangePassword, &a.PasswordChangedAt, &locked, &last,
-		&a.CreatedAt, &a.UpdatedAt, &a.PasswordHash}, extra...)...)
+		&a.CreatedAt, &a.UpdatedAt, &a.PasswordHash, &a.UnitID}, extra...)...)
 	a.LockedUntil, a.LastLoginAt = locked.Time, last.Time
 	return err
 }
@@ -68,10 +68,10 @@ func (db *DB) CreateAccount(ctx context.Context, actor app.Actor, in auth.Accoun
 		}
 		var id int64
 		err = tx.QueryRowContext(ctx, `INSERT INTO account (committee_id, org_id, username, display_name, password_hash,
-			role, member_id, disabled, must_change_password, password_changed_at, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $9, $9) RETURNING id`,
+			role, member_id, disabled, must_change_password, password_changed_at, created_at, updated_at, unit_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $9, $9, $10) RETURNING id`,
 			committee, nullInt(in.OrgID), in.Username, in.DisplayName, hash, string(in.Role), nullInt(in.MemberID),
-			in.Disabled, tx.Now).Scan(&id)
+			in.Disabled, tx.Now, nullInt(in.UnitID)).Scan(&id)
 		if err != nil {
 			if isUniqueViolation(err) {
 				var errs app.FieldErrors
@@ -115,6 +115,18 @@ func (tx *Tx) accountBinding(ctx context.Context, actor app.Actor, in *auth.Acco
 		if n == 0 {
 			var errs app.FieldErrors
 			errs.Add("member_id", "关联的委员不存在")
+			return 0, "", errs.Err()
+		}
+	}
+	if in.UnitID != 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM handling_unit WHERE id = $1 AND committee_id = $2
+			AND NOT archived`, in.UnitID, o.CommitteeID).Scan(&n); err != nil {
+			return 0, "", app.Internal(err, "account unit")
+		}
+		if n == 0 {
+			var errs app.FieldErrors
+			errs.Add("unit_id", "承办单位不存在，或不是该账号所属政协的承办单位")
 			return 0, "", errs.Err()
 		}
 	}

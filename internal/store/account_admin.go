@@ -150,8 +150,9 @@ func (db *DB) UpdateAccount(ctx context.Context, actor app.Actor, id int64, in a
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE account SET committee_id = $2, org_id = $3, display_name = $4, role = $5,
-			member_id = $6, disabled = $7, updated_at = $8 WHERE id = $1`,
-			id, committee, nullInt(in.OrgID), in.DisplayName, string(in.Role), nullInt(in.MemberID), in.Disabled, tx.Now); err != nil {
+			member_id = $6, disabled = $7, updated_at = $8, unit_id = $9 WHERE id = $1`,
+			id, committee, nullInt(in.OrgID), in.DisplayName, string(in.Role), nullInt(in.MemberID), in.Disabled, tx.Now,
+			nullInt(in.UnitID)); err != nil {
 			return app.Internal(err, "update account")
 		}
 		if in.Disabled {

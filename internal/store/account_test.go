@@ -22,6 +22,13 @@ func mkAccount(t *testing.T, db *store.DB, username string, role auth.Role, o *o
 	if o != nil {
 		in.OrgID = o.ID
 	}
+	if role == auth.Unit && o != nil { // a unit account names its handling unit
+		u, err := db.CreateUnit(context.Background(), app.System, store.UnitInput{CommitteeID: o.CommitteeID, Name: "单位" + username})
+		if err != nil {
+			t.Fatalf("create unit for %s: %v", username, err)
+		}
+		in.UnitID = u.ID
+	}
 	a, err := db.CreateAccount(context.Background(), app.System, in)
 	if err != nil {
 		t.Fatalf("create account %s: %v", username, err)
@@ -247,7 +254,7 @@ func TestFindAccounts(t *testing.T) {
 		mkAccount(t, db, "city-office", auth.Office, &tr.city)
 		mkAccount(t, db, "root", auth.Admin, nil)
 		if _, err := db.UpdateAccount(ctx, actorAt(tr.countyA), off.ID, auth.AccountInput{DisplayName: "停用单位",
-			Role: auth.Unit, OrgID: tr.countyA.ID, Disabled: true}); err != nil {
+			Role: auth.Unit, OrgID: tr.countyA.ID, UnitID: off.UnitID, Disabled: true}); err != nil {
 			t.Fatal(err)
 		}
 		yes, no := true, false

@@ -25,12 +25,20 @@ const (
 	DutyVoted        = "voted"         // cast an electronic ballot in a deliberation vote (source vote)
 )
 
+// Duty event kinds written by consultation (consult_work.go).
+const (
+	DutyResearch = "research" // joined a research, inspection or supervision visit of a topic (source topic_visit)
+	DutySpeech   = "speech"   // spoke at a topic's consultation (source topic_speech)
+)
+
 // Duty event sources: the table the source id points into.
 const (
 	SourceMeeting      = "meeting"
 	SourceSignIn       = "sign_in"
 	SourceLeaveRequest = "leave_request"
 	SourceVote         = "vote"
+	SourceTopicVisit   = "topic_visit"
+	SourceTopicSpeech  = "topic_speech"
 )
 
 // DutyEvent is one fact in a member's duty record.

@@ -181,6 +181,7 @@ func accountInput(f *form) auth.AccountInput {
 		Role:        auth.Role(f.Str("role")),
 		OrgID:       f.ID("org_id"),
 		MemberID:    f.ID("member_id"),
+		UnitID:      f.ID("unit_id"),
 		Password:    f.Raw("password"),
 		Disabled:    f.Bool("disabled"),
 	}
@@ -197,6 +198,9 @@ func (s *Server) renderAccountForm(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	f.RoleOptions = roleOptions(assignableRoles(r), "请选择角色")
+	if f.UnitOptions, err = s.unitOptions(r, "无（承办单位账号必选）"); err != nil {
+		return err
+	}
 	title := "新建账号"
 	if f.ID != 0 {
 		title = "修改账号 " + f.Username
@@ -211,7 +215,8 @@ func (s *Server) accountNew(w http.ResponseWriter, r *http.Request) error {
 // accountFormOf fills the form from what was posted (never the password).
 func accountFormOf(id int64, in auth.AccountInput, f *form) view.AccountForm {
 	return view.AccountForm{ID: id, Username: in.Username, DisplayName: in.DisplayName, Role: string(in.Role),
-		OrgID: f.r.PostFormValue("org_id"), MemberID: f.r.PostFormValue("member_id"), Disabled: in.Disabled}
+		OrgID: f.r.PostFormValue("org_id"), MemberID: f.r.PostFormValue("member_id"),
+		UnitID: f.r.PostFormValue("unit_id"), Disabled: in.Disabled}
 }
 
 func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) error {
@@ -357,6 +362,9 @@ func (s *Server) accountEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if a.MemberID != 0 {
 		f.MemberID = app.Itoa(a.MemberID)
+	}
+	if a.UnitID != 0 {
+		f.UnitID = app.Itoa(a.UnitID)
 	}
 	return s.renderAccountForm(w, r, http.StatusOK, f)
 }

@@ -132,6 +132,7 @@ type apiAccountPatch struct {
 	Role        *auth.Role `json:"role"`
 	OrgID       *int64     `json:"org_id"`
 	MemberID    *int64     `json:"member_id"`
+	UnitID      *int64     `json:"unit_id"` // role unit: a handling unit of the account's committee
 	Disabled    *bool      `json:"disabled"`
 }
 
@@ -149,7 +150,7 @@ func (s *Server) apiAccountPatch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := auth.AccountInput{Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, OrgID: a.OrgID,
-		MemberID: a.MemberID, Disabled: a.Disabled}
+		MemberID: a.MemberID, UnitID: a.UnitID, Disabled: a.Disabled}
 	if p.DisplayName != nil {
 		in.DisplayName = *p.DisplayName
 	}
@@ -161,6 +162,9 @@ func (s *Server) apiAccountPatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.MemberID != nil {
 		in.MemberID = *p.MemberID
+	}
+	if p.UnitID != nil {
+		in.UnitID = *p.UnitID
 	}
 	if p.Disabled != nil {
 		in.Disabled = *p.Disabled

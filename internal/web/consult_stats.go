@@ -89,7 +89,7 @@ func (s *Server) consultStats(w http.ResponseWriter, r *http.Request) error {
 		d.Overdue = append(d.Overdue, s.topicRow(t))
 	}
 	for _, o := range st.Outcomes {
-		d.Outcomes = append(d.Outcomes, view.OutcomeRow{TopicID: o.TopicID, Topic: o.TopicTitle, Org: o.OrgName,
+		d.Outcomes = append(d.Outcomes, view.OutcomeFeedbackRow{TopicID: o.TopicID, Topic: o.TopicTitle, Org: o.OrgName,
 			Kind: outcomeKindLabel(o.Kind), Title: o.Title, SentOn: o.SentOn, Units: o.Units, Replied: o.Replied,
 			Accepted: o.Accepted, Overdue: o.Overdue, Feedback: o.HasFeedback()})
 	}

@@ -139,3 +139,22 @@ func (f *form) merge(err error) error {
 	}
 	return all.Err()
 }
+
+// formIDs reads a repeated id field (checkboxes); a value that is not a
+// positive integer is a field error.
+func formIDs(f *form, name string) []int64 {
+	var out []int64
+	for _, v := range f.r.PostForm[name] {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			f.Errs.Add(name, "选择无效")
+			return nil
+		}
+		out = append(out, n)
+	}
+	return out
+}

@@ -70,8 +70,20 @@ func newEnv(t *testing.T) *env {
 // account creates a fixture account that need not change its password.
 func (e *env) account(username string, role auth.Role, orgID int64) auth.Account {
 	e.t.Helper()
-	a, err := e.db.CreateAccount(context.Background(), app.System, auth.AccountInput{
-		Username: username, DisplayName: username, Role: role, OrgID: orgID, Password: testPassword})
+	in := auth.AccountInput{Username: username, DisplayName: username, Role: role, OrgID: orgID, Password: testPassword}
+	if role == auth.Unit { // a unit account names a handling unit of its committee
+		o, err := e.db.FindOrgByID(context.Background(), app.System, orgID)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		u, err := e.db.CreateUnit(context.Background(), app.System, store.UnitInput{CommitteeID: o.CommitteeID,
+			Name: "单位" + username})
+		if err != nil {
+			e.t.Fatalf("fixture unit %s: %v", username, err)
+		}
+		in.UnitID = u.ID
+	}
+	a, err := e.db.CreateAccount(context.Background(), app.System, in)
 	if err != nil {
 		e.t.Fatalf("fixture account %s: %v", username, err)
 	}

@@ -31,6 +31,8 @@ func page(r *http.Request, title, nav string) view.Page {
 			"meetings": role.Can(auth.MeetingRead),
 			"topics":   role.Can(auth.ConsultRead),
 			"rooms":    role.Can(auth.ConsultRead),
+			"units":    role.Can(auth.ConsultWrite),
+			"unit":     role.Can(auth.UnitReply),
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {
@@ -92,6 +94,12 @@ var flashMessages = map[string]string{
 	// grassroots consultation rooms (room.go)
 	"room_assigned":  "已安排委员下沉",
 	"activity_saved": "议事活动已保存，参加的委员已记履职",
+	// the topic page and handling units (consult_topic_show.go, unit_inbox.go)
+	"topic_advanced": "议题已进入下一环节",
+	"topic_pushed":   "议题已向下级部署",
+	"topic_assigned": "已交承办单位办理",
+	"reply_judged":   "答复审核已记录",
+	"reply_sent":     "答复已提交，等待政协机关审核",
 }
 
 // render writes a templ component with a status.

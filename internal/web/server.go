@@ -100,6 +100,9 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.consultPlanRoutes(),
 		s.consultCampaignRoutes(),
 		s.consultCollectAPIRoutes(),
+		s.unitRoutes(),
+		s.topicShowRoutes(),
+		s.unitInboxRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()

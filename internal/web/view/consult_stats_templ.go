@@ -20,7 +20,7 @@ type ConsultStats struct {
 	Tiers        []string
 	States       []StateRow
 	Overdue      []TopicRow
-	Outcomes     []OutcomeRow
+	Outcomes     []OutcomeFeedbackRow
 	WithFeedback int
 	NoFeedback   int
 	AvgDays      string // "" without a sample
@@ -36,8 +36,8 @@ type StateRow struct {
 	Total  int
 }
 
-// OutcomeRow is an outcome with its handling units' feedback.
-type OutcomeRow struct {
+// OutcomeFeedbackRow is an outcome with its handling units' feedback.
+type OutcomeFeedbackRow struct {
 	TopicID  int64
 	Topic    string
 	Org      string
