@@ -596,7 +596,8 @@ func (db *DB) DeclineTopic(ctx context.Context, actor app.Actor, topicID int64, 
 	return db.AdvanceTopic(ctx, actor, topicID, AdvanceInput{To: consult.Declined, Note: reason})
 }
 
-// SubmitPlan puts the plan before a standing committee or chair's meeting of
+// SubmitPlan puts the plan before a sitting of a plenary (the press page: the
+// closing sitting adopted the year's plan), a standing committee or chair's meeting of
 // its committee: an agenda item 《…年度协商工作计划（草案）》 whose
 // deliberation vote, when it passes, adopts the plan. A plan may be submitted
 // again after its vote failed or its meeting closed without a vote.
@@ -619,8 +620,8 @@ func (db *DB) SubmitPlan(ctx context.Context, actor app.Actor, planID, meetingID
 		switch {
 		case m.CommitteeID != p.CommitteeID:
 			errs.Add("meeting_id", "应提交本政协的会议审议")
-		case m.Kind != meeting.Standing && m.Kind != meeting.Chairs:
-			errs.Add("meeting_id", "协商工作计划应提交常委会会议或主席会议审议")
+		case m.Kind != meeting.Standing && m.Kind != meeting.Chairs && m.Kind != meeting.Sitting:
+			errs.Add("meeting_id", "协商工作计划应提交全体会议的大会（如闭幕会）、常委会会议或主席会议审议")
 		case m.Status == meeting.Closed:
 			errs.Add("meeting_id", "会议已结束，不能再增加议程")
 		}

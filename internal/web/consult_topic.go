@@ -77,7 +77,8 @@ func (s *Server) topicList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := view.TopicList{CanRaise: can(r, auth.ConsultWrite) || can(r, auth.RoomWrite) || memberAccount(r)}
+	d := view.TopicList{CanRaise: can(r, auth.ConsultWrite) || can(r, auth.RoomWrite) || memberAccount(r),
+		CanManage: can(r, auth.ConsultWrite)}
 	for _, t := range ts {
 		d.Rows = append(d.Rows, s.topicRow(t))
 	}
