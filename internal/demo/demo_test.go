@@ -317,7 +317,7 @@ func checkMeetings(t *testing.T, db *store.DB, city org.Org) {
 			t.Errorf("%s created %v, not before it starts %v", m.Title, m.CreatedAt, m.StartsAt)
 		}
 	}
-	wantTitles := []string{"十三届四次会议 closed", "十三届四次会议选举大会 closed", "十三届四次会议闭幕会 closed", "十三届五十六次主席会议 closed",
+	wantTitles := []string{"十三届四次会议 closed", "十三届四次会议选举大会 closed", "十三届四次会议闭幕会 closed", "十三届五十五次主席会议 closed", "十三届五十六次主席会议 closed",
 		"“加快推进明湖流域综合治理”双月协商会 notified", "十三届二十一次常委会会议 draft"}
 	if total != len(wantTitles) || !slices.Equal(titles, wantTitles) {
 		t.Fatalf("city meetings = %q, want %q", titles, wantTitles)
@@ -605,19 +605,42 @@ func checkConsult(t *testing.T, db *store.DB, city, county org.Org) {
 	if c := cov[towns[2].ID]; c.Covered != 3 || c.Rooms != 1 {
 		t.Errorf("third township: %d covered by %d rooms", c.Covered, c.Rooms)
 	}
-	ups, _, err := db.FindTopics(ctx, app.System, store.TopicFilter{OrgID: county.ID, Year: 2025, State: consult.Selected})
+	// 东岭县: the escalated road topic closed with its feedback; the pushed-down one at its participants.
+	ups, _, err := db.FindTopics(ctx, app.System, store.TopicFilter{OrgID: county.ID, Year: 2026})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var escalated, pushed bool
+	var road, pushed store.Topic
 	for _, tp := range ups {
-		escalated = escalated || (tp.Source == consult.FromLower && tp.OriginID != 0)
-		pushed = pushed || tp.ParentID != 0
+		switch {
+		case tp.Source == consult.FromLower && tp.OriginID != 0:
+			road = tp
+		case tp.ParentID != 0 && tp.OrgID == county.ID:
+			pushed = tp
+		}
 	}
-	if !escalated || !pushed {
-		t.Errorf("county topics: escalated %v, pushed down %v (%d selected)", escalated, pushed, len(ups))
+	if road.State != consult.Closed || pushed.State != consult.Participants {
+		t.Errorf("county topics: road %q, pushed down %q", road.State, pushed.State)
 	}
-	cts, _, err := db.FindTopics(ctx, app.System, store.TopicFilter{OrgID: city.ID, Year: 2025, Query: "人居环境"})
+	work, err := db.FindTopicWork(ctx, app.System, road.ID)
+	if err != nil || len(work.Assignments) != 2 || len(work.Visits) != 1 || len(work.Speeches) != 3 {
+		t.Errorf("road topic's work: %d assignments, %d visits, %d speeches (%v)", len(work.Assignments),
+			len(work.Visits), len(work.Speeches), err)
+	}
+	// The city's plan adopted at a chair's meeting; the screened suggestions.
+	plans, err := db.FindPlans(ctx, app.System, 2026)
+	if err != nil || len(plans) != 1 || plans[0].Status != store.PlanAdopted || plans[0].Items != 6 {
+		t.Fatalf("2026 plan: %+v %v", plans, err)
+	}
+	declined, _, _ := db.FindTopics(ctx, app.System, store.TopicFilter{OrgID: city.ID, Year: 2026, State: consult.Declined})
+	if len(declined) != 3 {
+		t.Errorf("declined suggestions: %d", len(declined))
+	}
+	st, err := db.FindConsultStats(ctx, app.System, city.ID, 2026)
+	if err != nil || st.WithFeedback != 1 || st.NoFeedback != 1 || st.FeedbackSamples != 1 {
+		t.Errorf("figures: with %d, without %d, samples %d (%v)", st.WithFeedback, st.NoFeedback, st.FeedbackSamples, err)
+	}
+	cts, _, err := db.FindTopics(ctx, app.System, store.TopicFilter{OrgID: city.ID, Year: 2026, Query: "人居环境"})
 	if err != nil || len(cts) != 3 {
 		t.Fatalf("city topic and its children: %d %v", len(cts), err)
 	}
