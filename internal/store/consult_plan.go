@@ -253,7 +253,7 @@ func (db *DB) FindPlanItems(ctx context.Context, actor app.Actor, planID int64) 
 		if err != nil {
 			return nil, err
 		}
-		out[i].derive(g, now)
+		out[i].derive(g, now, db.Loc)
 		out[i].maskFor(actor)
 	}
 	return out, nil

@@ -131,11 +131,19 @@ func (gs graphs) of(ctx context.Context, q querier, committeeID int64) (workflow
 }
 
 // derive fills the state label, due date, overdue flag and own progress
-// from the topic's committee graph.
-func (t *Topic) derive(g workflow.Graph, now time.Time) {
+// from the topic's committee graph. A topic selected for a planned month is
+// not due before that month ends: the plan, not the selection date, sets
+// when its work starts.
+func (t *Topic) derive(g workflow.Graph, now time.Time, loc *time.Location) {
 	t.StateLabel = g.Label(t.State)
 	t.Due = g.Due(t.State, t.StateSince)
-	t.Overdue = g.Overdue(t.State, t.StateSince, now)
+	if !t.Due.IsZero() && t.State == consult.Selected && t.PlannedMonth > 0 {
+		monthEnd := time.Date(t.Year, time.Month(t.PlannedMonth)+1, 1, 0, 0, 0, 0, loc)
+		if monthEnd.After(t.Due) {
+			t.Due = monthEnd
+		}
+	}
+	t.Overdue = !t.Due.IsZero() && now.After(t.Due)
 	t.Progress = g.Progress(t.State)
 }
 
@@ -184,7 +192,7 @@ func (db *DB) FindTopicByID(ctx context.Context, actor app.Actor, id int64) (Top
 	if err != nil {
 		return t, err
 	}
-	t.derive(g, db.Now())
+	t.derive(g, db.Now(), db.Loc)
 	t.maskFor(actor)
 	children, err := db.topicChildren(ctx, actor, gs, id)
 	if err != nil {
@@ -380,7 +388,7 @@ func (db *DB) FindTopics(ctx context.Context, actor app.Actor, f TopicFilter) ([
 		if err != nil {
 			return nil, 0, err
 		}
-		t.derive(g, now)
+		t.derive(g, now, db.Loc)
 		t.maskFor(actor)
 		if f.Overdue && !t.Overdue {
 			continue

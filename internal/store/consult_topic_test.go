@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"xieshang/internal/app"
 	"xieshang/internal/consult"
@@ -307,6 +308,34 @@ func TestTopicInAdoptedPlanKeepsPlanFields(t *testing.T) {
 		got, err := db.UpdateTopic(ctx, office, tp.ID, in)
 		if err != nil || got.Title != "全面推进乡村振兴" || got.PlannedMonth != 5 {
 			t.Fatalf("title edit: %+v %v", got, err)
+		}
+	})
+}
+
+// A selected topic waits for its planned month: it is overdue only after
+// that month ends (or after the state's limit, whichever is later).
+func TestSelectedTopicDueAfterItsPlannedMonth(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		now := fixedClock(db) // 2026-03-02
+		tr := buildTree(t, db)
+		office := actorAt(tr.countyA)
+		may := mustTopic(t, db, office, consult.TopicInput{OrgID: tr.countyA.ID, Year: 2026, Title: "五月协商",
+			PlannedMonth: 5, Source: consult.FromOffice})
+		loose := mustTopic(t, db, office, consult.TopicInput{OrgID: tr.countyA.ID, Year: 2026, Title: "未定月份",
+			Source: consult.FromOffice})
+		advance(t, db, office, may.ID, consult.Selected, "")
+		advance(t, db, office, loose.ID, consult.Selected, "")
+		*now = now.AddDate(0, 0, 45) // mid-April
+		got, _ := db.FindTopicByID(context.Background(), office, may.ID)
+		if got.Overdue || got.Due.In(db.Loc).Format("2006-01-02") != "2026-06-01" {
+			t.Errorf("May topic in April: overdue %v, due %v", got.Overdue, got.Due.In(db.Loc))
+		}
+		if got, _ := db.FindTopicByID(context.Background(), office, loose.ID); !got.Overdue {
+			t.Error("a topic without a month selected 45 days ago is not overdue")
+		}
+		*now = time.Date(2026, 6, 1, 0, 0, 1, 0, db.Loc)
+		if got, _ := db.FindTopicByID(context.Background(), office, may.ID); !got.Overdue {
+			t.Error("May topic not overdue in June")
 		}
 	})
 }
