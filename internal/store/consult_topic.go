@@ -201,7 +201,21 @@ func (db *DB) FindTopicByID(ctx context.Context, actor app.Actor, id int64) (Top
 	if len(children) > 0 {
 		t.Progress = workflow.Rollup(t.Progress, progresses(children))
 	}
-	return t, nil
+	return t, db.upperProgress(ctx, actor, gs, &t)
+}
+
+// upperProgress gives an escalated topic the progress of the topic it
+// became upstairs: a village's topic is as far along as the county's.
+func (db *DB) upperProgress(ctx context.Context, actor app.Actor, gs graphs, t *Topic) error {
+	if t.State != consult.Escalated {
+		return nil
+	}
+	ups, err := db.topicLinks(ctx, actor, gs, `t.origin_id = $1`, t.ID)
+	if err != nil || len(ups) == 0 {
+		return err
+	}
+	t.Progress = ups[0].Progress
+	return nil
 }
 
 func progresses(links []TopicLink) []int {
@@ -392,6 +406,9 @@ func (db *DB) FindTopics(ctx context.Context, actor app.Actor, f TopicFilter) ([
 		t.maskFor(actor)
 		if f.Overdue && !t.Overdue {
 			continue
+		}
+		if err := db.upperProgress(ctx, actor, gs, &t); err != nil {
+			return nil, 0, err
 		}
 		kept = append(kept, t)
 	}

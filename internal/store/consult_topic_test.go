@@ -216,6 +216,10 @@ func TestTopicEscalationAndPushDown(t *testing.T) {
 		if links.Upper.StateLabel != "已选定" || links.Upper.Progress != 10 {
 			t.Errorf("village sees %+v", links.Upper)
 		}
+		// The village's own topic is as far along as the county's.
+		if own, _ := db.FindTopicByID(ctx, coord, raised.ID); own.Progress != 10 {
+			t.Errorf("escalated topic's progress %d, want the county's 10", own.Progress)
+		}
 
 		// The city pushes a topic down to both counties; its progress is theirs.
 		city := actorAt(tr.city)
