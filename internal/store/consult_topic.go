@@ -173,6 +173,17 @@ func findTopic(ctx context.Context, q querier, actor app.Actor, id int64) (Topic
 	return t, notFound(err, "议题", "find topic")
 }
 
+// lockTopicGraph locks a topic of the actor's subtree and reads its
+// committee's graph, as every change of a topic needs both.
+func (tx *Tx) lockTopicGraph(ctx context.Context, actor app.Actor, id int64) (Topic, workflow.Graph, error) {
+	t, err := tx.lockTopic(ctx, actor, id)
+	if err != nil {
+		return t, workflow.Graph{}, err
+	}
+	g, _, err := readGraph(ctx, tx, t.CommitteeID, GraphKindTopic)
+	return t, g, err
+}
+
 func (tx *Tx) lockTopic(ctx context.Context, actor app.Actor, id int64) (Topic, error) {
 	var t Topic
 	err := scanTopic(tx.QueryRowContext(ctx, `SELECT `+topicColumns+topicFrom+`
@@ -586,11 +597,7 @@ func (db *DB) UpdateTopic(ctx context.Context, actor app.Actor, id int64, in con
 	}
 	in.Normalize()
 	err := db.InTx(ctx, func(tx *Tx) error {
-		t, err := tx.lockTopic(ctx, actor, id)
-		if err != nil {
-			return err
-		}
-		g, _, err := readGraph(ctx, tx, t.CommitteeID, GraphKindTopic)
+		t, g, err := tx.lockTopicGraph(ctx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -727,11 +734,7 @@ func (db *DB) AdvanceTopic(ctx context.Context, actor app.Actor, id int64, in Ad
 // advanceTopic is AdvanceTopic inside a transaction, for use cases that move
 // a topic together with other changes (selection into a plan).
 func (tx *Tx) advanceTopic(ctx context.Context, actor app.Actor, id int64, in AdvanceInput) error {
-	t, err := tx.lockTopic(ctx, actor, id)
-	if err != nil {
-		return err
-	}
-	g, _, err := readGraph(ctx, tx, t.CommitteeID, GraphKindTopic)
+	t, g, err := tx.lockTopicGraph(ctx, actor, id)
 	if err != nil {
 		return err
 	}
@@ -806,11 +809,7 @@ func (db *DB) PushDownTopic(ctx context.Context, actor app.Actor, id int64, orgI
 		return nil, errs.Err()
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		t, err := tx.lockTopic(ctx, actor, id)
-		if err != nil {
-			return err
-		}
-		g, _, err := readGraph(ctx, tx, t.CommitteeID, GraphKindTopic)
+		t, g, err := tx.lockTopicGraph(ctx, actor, id)
 		if err != nil {
 			return err
 		}

@@ -203,11 +203,7 @@ func (tx *Tx) workTopic(ctx context.Context, actor app.Actor, id int64, officeOn
 	if officeOnly && !canRunConsultation(actor) || !canRaiseTopics(actor) {
 		return Topic{}, workflow.Graph{}, app.Errorf(app.EFORBIDDEN, "当前账号不能办理议题")
 	}
-	t, err := tx.lockTopic(ctx, actor, id)
-	if err != nil {
-		return t, workflow.Graph{}, err
-	}
-	g, _, err := readGraph(ctx, tx, t.CommitteeID, GraphKindTopic)
+	t, g, err := tx.lockTopicGraph(ctx, actor, id)
 	if err != nil {
 		return t, g, err
 	}
