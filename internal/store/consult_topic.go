@@ -12,6 +12,7 @@ import (
 	"xieshang/internal/auth"
 	"xieshang/internal/consult"
 	"xieshang/internal/member"
+	"xieshang/internal/org"
 	"xieshang/internal/workflow"
 )
 
@@ -518,6 +519,9 @@ func (tx *Tx) createTopic(ctx context.Context, actor app.Actor, in consult.Topic
 	if err := tx.checkTopicRefs(ctx, o.CommitteeID, in); err != nil {
 		return 0, err
 	}
+	if in.RoomID, err = tx.topicRoom(ctx, o, in); err != nil {
+		return 0, err
+	}
 	g, _, err := readGraph(ctx, tx, o.CommitteeID, GraphKindTopic)
 	if err != nil {
 		return 0, err
@@ -549,6 +553,49 @@ func (tx *Tx) createTopic(ctx context.Context, actor app.Actor, in consult.Topic
 	return id, tx.Audit(ctx, actor, Change{Action: "topic_create", Entity: "topic", EntityID: id,
 		Committee: o.CommitteeID, OrgPath: o.Path, Summary: fmt.Sprintf("%s提出议题“%s”（%s）", o.Name, in.Title, note),
 		After: in})
+}
+
+// topicRoom checks the grassroots room a topic names: registered at the
+// topic's organisation or above it, or serving it. A topic from a room that
+// names none is linked to the one active room serving its organisation,
+// when there is exactly one.
+func (tx *Tx) topicRoom(ctx context.Context, o org.Org, in consult.TopicInput) (int64, error) {
+	const serving = `SELECT r.id FROM room r JOIN org ro ON ro.id = r.org_id
+		WHERE r.archived = FALSE AND (r.org_id = $1 OR EXISTS (SELECT 1 FROM room_village rv WHERE rv.room_id = r.id AND rv.village_id = $1)`
+	if in.RoomID == 0 {
+		if in.Source != consult.FromRoom {
+			return 0, nil
+		}
+		rows, err := tx.QueryContext(ctx, serving+`)`, o.ID)
+		if err != nil {
+			return 0, app.Internal(err, "topic room")
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return 0, app.Internal(err, "topic room")
+			}
+			ids = append(ids, id)
+		}
+		if len(ids) == 1 {
+			return ids[0], rows.Err()
+		}
+		return 0, rows.Err()
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM room r JOIN org ro ON ro.id = r.org_id WHERE r.id = $2
+		AND ($3 LIKE ro.path || '%' OR EXISTS (SELECT 1 FROM room_village rv WHERE rv.room_id = r.id AND rv.village_id = $1))`,
+		o.ID, in.RoomID, o.Path).Scan(&n); err != nil {
+		return 0, app.Internal(err, "topic room")
+	}
+	if n == 0 {
+		var errs app.FieldErrors
+		errs.Add("room_id", "所选议事室不在议题所属组织或其上级，也不服务该组织")
+		return 0, errs.Err()
+	}
+	return in.RoomID, nil
 }
 
 // checkTopicRefs checks that the special committee, member and campaign a

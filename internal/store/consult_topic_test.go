@@ -343,3 +343,30 @@ func TestSelectedTopicDueAfterItsPlannedMonth(t *testing.T) {
 		}
 	})
 }
+
+// A topic raised from a room is linked to the room serving its village; a
+// room elsewhere is refused.
+func TestTopicRoom(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := buildTree(t, db)
+		room, err := db.CreateRoom(ctx, app.System, consult.RoomInput{OrgID: tr.village.ID, Name: "前街社区议事室"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := db.CreateRoom(ctx, app.System, consult.RoomInput{OrgID: tr.countyB.ID, Name: "乙县议事室"})
+		if err == nil {
+			t.Fatalf("a room at a county: %+v", other)
+		}
+		tp := mustTopic(t, db, coordinatorAt(tr), consult.TopicInput{OrgID: tr.village.ID, Year: 2026, Title: "楼道杂物清理",
+			Source: consult.FromRoom})
+		if tp.RoomID != room.ID {
+			t.Errorf("room %d, want %d", tp.RoomID, room.ID)
+		}
+		_, err = db.CreateTopic(ctx, actorAt(tr.countyA), consult.TopicInput{OrgID: tr.countyA.ID, Year: 2026, Title: "县级议题",
+			Source: consult.FromRoom, RoomID: room.ID})
+		if app.ErrorFields(err).Get("room_id") == "" {
+			t.Errorf("a county topic names a village's room: %v", err)
+		}
+	})
+}
