@@ -80,22 +80,27 @@ const (
 	ConsultWrite  Permission = "consult:write" // run consultation: plans, campaigns, topics, outcomes, handling units
 	RoomWrite     Permission = "room:write"    // keep a grassroots room's record and raise topics from it
 	UnitReply     Permission = "unit:reply"    // a handling unit signs for and replies to what was sent to it
+	AssistRead    Permission = "assist:read"   // see assistance: households (masked), pairings, visits, problems, figures
+	AssistWrite   Permission = "assist:write"  // keep the register: households, cadres, pairings, enterprises, campaigns
+	AssistVisit   Permission = "assist:visit"  // record visits, aid and problems (a cadre: only for its own pairings)
+	AssistExport  Permission = "assist:export" // export personal data of households
 )
 
 // Permissions lists every permission, for the access-matrix tests.
 var Permissions = []Permission{OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead,
-	MeetingRead, MeetingWrite, ConsultRead, ConsultWrite, RoomWrite, UnitReply}
+	MeetingRead, MeetingWrite, ConsultRead, ConsultWrite, RoomWrite, UnitReply, AssistRead, AssistWrite, AssistVisit,
+	AssistExport}
 
 // rolePermissions is the grant table: data, not code paths.
 var rolePermissions = map[Role][]Permission{
 	Admin: {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite,
-		ConsultRead, ConsultWrite, RoomWrite},
+		ConsultRead, ConsultWrite, RoomWrite, AssistRead, AssistWrite, AssistVisit, AssistExport},
 	Office: {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite,
-		ConsultRead, ConsultWrite, RoomWrite},
-	Leader:      {OrgRead, MemberRead, MemberContact, MeetingRead, ConsultRead},
+		ConsultRead, ConsultWrite, RoomWrite, AssistRead, AssistWrite, AssistVisit, AssistExport},
+	Leader:      {OrgRead, MemberRead, MemberContact, MeetingRead, ConsultRead, AssistRead},
 	MemberRole:  {OrgRead, MeetingRead, ConsultRead},
 	Coordinator: {OrgRead, ConsultRead, RoomWrite},
-	Cadre:       {OrgRead},
+	Cadre:       {OrgRead, AssistRead, AssistVisit},
 	Unit:        {UnitReply},
 }
 
