@@ -94,6 +94,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.meetingEditRoutes(),
 		s.electionRoutes(),
 		s.consultTopicRoutes(),
+		s.assistFiguresRoutes(),
 		s.consultStatsRoutes(),
 		s.consultGraphRoutes(),
 		s.roomRoutes(),
