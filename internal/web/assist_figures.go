@@ -28,7 +28,7 @@ func (s *Server) assistFiguresRoutes() []Route {
 		{Method: "GET", Pattern: "/assist", Perm: read, Handle: s.assistFigures},
 		{Method: "GET", Pattern: "/assist/figures.xlsx", Perm: read, Handle: s.assistFiguresXLSX},
 		{Method: "GET", Pattern: "/api/v1/assist/figures", Perm: read, API: true, Doc: &APIDoc{Tag: "帮扶",
-			Summary: "帮扶工作统计：结对干部、结对户数和人数、结对/走访/慰问覆盖、急难愁盼问题、慰问物资价值、包联企业及问题，和按报告口径生成的句子",
+			Summary:  "帮扶工作统计：结对干部、结对户数和人数、结对/走访/慰问覆盖、急难愁盼问题、慰问物资价值、包联企业及问题，和按报告口径生成的句子",
 			Response: store.AssistFigures{}, Query: q}, Handle: s.apiAssistFigures},
 	}
 }
@@ -181,5 +181,3 @@ func (s *Server) assistFiguresXLSX(w http.ResponseWriter, r *http.Request) error
 	}
 	return sendXLSX(w, main.OrgName+"帮扶工作统计.xlsx", "assist-figures.xlsx", buf.Bytes())
 }
-
-
