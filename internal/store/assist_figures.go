@@ -61,92 +61,214 @@ type AssistFigures struct {
 	Enterprise string         `json:"enterprise_sentence"`
 }
 
-// FindAssistFigures counts the figures for orgID's subtree (the actor's
-// own organisation when 0) over the period. who names the organisation in
-// the sentence ("县政协"; the organisation's short name when empty).
+// periodKey is the rollup key of a period that is one month ('2026-05'),
+// one quarter ('2026-Q2') or one year ('2026'); other runs of months are
+// refused.
+func (p AssistPeriod) periodKey() (string, error) {
+	fy, fm, err := parseMonth(p.From)
+	if err != nil {
+		return "", err
+	}
+	ty, tm, err := parseMonth(p.To)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case fy == ty && fm == tm:
+		return p.From, nil
+	case fy == ty && fm%3 == 1 && tm == fm+2:
+		return fmt.Sprintf("%04d-Q%d", fy, (fm-1)/3+1), nil
+	case fy == ty && fm == 1 && tm == 12:
+		return fmt.Sprintf("%04d", fy), nil
+	}
+	return "", app.Errorf(app.EINVALID, "统计期间应为一个月、一个季度或一年")
+}
+
+// FindAssistFigures gives the figures for orgID's subtree (the actor's own
+// organisation when 0) over a month, a quarter or a year, from the rollups
+// (assist_rollup.go): a county with 50,000 households reads a few thousand
+// rows. who names the organisation in the sentence ("县政协"; the
+// organisation's short name when empty).
 func (db *DB) FindAssistFigures(ctx context.Context, actor app.Actor, orgID int64, p AssistPeriod, who string) (AssistFigures, error) {
 	out := AssistFigures{Period: p}
-	if p.From > p.To {
-		return out, app.Errorf(app.EINVALID, "统计期间的起始月份不能晚于截止月份")
-	}
-	end, err := p.LastDay()
+	key, err := p.periodKey()
 	if err != nil {
 		return out, err
 	}
-	if _, err := p.firstDay(); err != nil {
+	path, committee, err := db.assistScope(ctx, actor, orgID, &out, &who)
+	if err != nil {
 		return out, err
 	}
+	end, _ := p.LastDay()
+	last := end.String()
+	f := &out.Figures
+	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.households), 0), COALESCE(SUM(s.persons), 0),
+		COALESCE(SUM(s.paired), 0), COALESCE(SUM(s.paired_persons), 0)
+		FROM assist_org_stock s JOIN org o ON o.id = s.org_id WHERE o.path LIKE $1 || '%' AND s.month <= $2`,
+		path, p.To).Scan(&f.Registered, new(int), &f.Paired, &f.Persons)
+	if err != nil {
+		return out, app.Internal(err, "assist stock")
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(r.visited), 0), COALESCE(SUM(r.aided), 0),
+		COALESCE(SUM(r.aid_fen), 0), COALESCE(SUM(r.raised), 0), COALESCE(SUM(r.solved), 0)
+		FROM assist_org_period r JOIN org o ON o.id = r.org_id WHERE o.path LIKE $1 || '%' AND r.period = $2`,
+		path, key).Scan(&f.Visited, &f.Aided, &f.AidFen, &f.ProblemsRaised, &f.ProblemsSolved)
+	if err != nil {
+		return out, app.Internal(err, "assist period")
+	}
+	// Cadres paired on the last day: for a committee's whole subtree its
+	// pairings by committee, otherwise through the households' organisations.
+	const onRegister = ` AND h.registered_on <= $2 AND (h.exited_on = '' OR h.exited_on > $2)`
+	q := `SELECT COUNT(DISTINCT p.cadre_id) FROM pairing p JOIN household h ON h.id = p.household_id
+		JOIN org o ON o.id = h.org_id WHERE o.path LIKE $1 || '%' AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)` + onRegister
+	args := []any{path, last}
+	if committee != 0 {
+		q = `SELECT COUNT(DISTINCT p.cadre_id) FROM pairing p JOIN household h ON h.id = p.household_id
+			WHERE p.committee_id = $1 AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)` + onRegister
+		args = []any{committee, last}
+	}
+	if err := db.read.QueryRowContext(ctx, q, args...).Scan(&f.Cadres); err != nil {
+		return out, app.Internal(err, "assist cadres")
+	}
+	from, _ := p.firstDay()
+	if err := db.enterpriseFigures(ctx, f, path, from.String(), last); err != nil {
+		return out, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT c.category FROM assist_org_category c JOIN org o ON o.id = c.org_id
+		WHERE o.path LIKE $1 || '%' AND c.month <= $2 GROUP BY c.category HAVING SUM(c.persons) > 0`, path, p.To)
+	if err != nil {
+		return out, app.Internal(err, "assist kinds")
+	}
+	present := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return out, app.Internal(err, "assist kinds")
+		}
+		present[c] = true
+	}
+	rows.Close()
+	for _, c := range assist.Categories {
+		if present[c.Code] {
+			out.Kinds = append(out.Kinds, c.Label)
+		}
+	}
+	return out, db.assistSentences(ctx, &out, who)
+}
+
+// assistScope resolves the organisation of the figures: its path, and its
+// id when it is a committee (whose pairings can be counted by committee).
+func (db *DB) assistScope(ctx context.Context, actor app.Actor, orgID int64, out *AssistFigures, who *string) (string, int64, error) {
 	if orgID == 0 {
 		orgID = actor.OrgID
 	}
-	path := actor.Path
-	if orgID != 0 {
-		o, err := findOrg(ctx, db.read, actor, orgID)
-		if err != nil {
-			return out, err
-		}
-		path, out.OrgID, out.OrgName = o.Path, o.ID, o.Name
-		if who == "" {
-			who = o.WrittenName()
-		}
-	} else {
+	if orgID == 0 {
 		out.OrgName = "全平台"
+		return actor.Path, 0, nil
 	}
+	o, err := findOrg(ctx, db.read, actor, orgID)
+	if err != nil {
+		return "", 0, err
+	}
+	out.OrgID, out.OrgName = o.ID, o.Name
+	if *who == "" {
+		*who = o.WrittenName()
+	}
+	if o.IsCommittee() {
+		return o.Path, o.ID, nil
+	}
+	return o.Path, 0, nil
+}
+
+// enterpriseFigures counts the liaison figures: enterprises and people
+// liaising on day last, enterprise problems raised and solved from..last.
+func (db *DB) enterpriseFigures(ctx context.Context, f *assist.Figures, path, from, last string) error {
+	err := db.read.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN pr.raised_on BETWEEN $2 AND $3 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN pr.status = 'solved' AND pr.resolved_on BETWEEN $2 AND $3 THEN 1 ELSE 0 END), 0)
+		FROM assist_problem pr JOIN org o ON o.id = pr.org_id WHERE o.path LIKE $1 || '%' AND pr.enterprise_id IS NOT NULL`,
+		path, from, last).Scan(&f.EnterpriseRaised, &f.EnterpriseSolved)
+	if err != nil {
+		return app.Internal(err, "enterprise problems")
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT p.enterprise_id), COUNT(DISTINCT p.cadre_id)
+		FROM pairing p JOIN enterprise e ON e.id = p.enterprise_id JOIN org o ON o.id = e.org_id
+		WHERE o.path LIKE $1 || '%' AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2) AND e.archived = FALSE`,
+		path, last).Scan(&f.Enterprises, &f.Liaisons)
+	return app.Internal(err, "assist enterprises")
+}
+
+// assistSentences writes the report's sentences from the figures. A
+// household visited while paired whose pairing has since ended (or which
+// left the register) is not among the paired at the period's end: visits
+// and aid are counted at most once per household paired then.
+func (db *DB) assistSentences(ctx context.Context, out *AssistFigures, who string) error {
+	f := &out.Figures
+	f.Visited, f.Aided = min(f.Visited, f.Paired), min(f.Aided, f.Paired)
+	rules, err := db.assistRulesOf(ctx, out.OrgID)
+	if err != nil {
+		return err
+	}
+	oneToOne := rules.HouseholdsPerCadre == 1 && rules.CadresPerHousehold == 1
+	out.Sentence = out.Figures.Sentence(who, out.Kinds, oneToOne)
+	out.Enterprise = out.Figures.EnterpriseSentence(who)
+	return nil
+}
+
+// exactAssistFigures counts the figures from the records themselves, every
+// household, pairing and visit: the rollups' oracle in the tests. A
+// household counts as visited (aided) when a visit (with aid) was made on a
+// day it was paired, as the rollups count it.
+func (db *DB) exactAssistFigures(ctx context.Context, actor app.Actor, orgID int64, p AssistPeriod, who string) (AssistFigures, error) {
+	out := AssistFigures{Period: p}
+	if _, err := p.periodKey(); err != nil {
+		return out, err
+	}
+	path, _, err := db.assistScope(ctx, actor, orgID, &out, &who)
+	if err != nil {
+		return out, err
+	}
+	end, _ := p.LastDay()
 	from, _ := p.firstDay()
 	last := end.String()
 	f := &out.Figures
 	// The register and the pairings as they stand on the last day.
 	const active = `p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)`
 	const registered = `h.registered_on <= $2 AND (h.exited_on = '' OR h.exited_on > $2)`
+	const pairedOnVisit = `EXISTS (SELECT 1 FROM pairing p WHERE p.household_id = v.household_id
+		AND p.starts_on <= v.visited_on AND (p.ends_on = '' OR p.ends_on > v.visited_on))`
 	err = db.read.QueryRowContext(ctx, `
 		WITH hh AS (SELECT h.id FROM household h JOIN org o ON o.id = h.org_id
 			WHERE o.path LIKE $1 || '%' AND `+registered+`),
 		paired AS (SELECT DISTINCT p.household_id AS id, p.cadre_id FROM pairing p JOIN hh ON hh.id = p.household_id
-			WHERE `+active+`)
+			WHERE `+active+`),
+		sub AS (SELECT h.id FROM household h JOIN org o ON o.id = h.org_id WHERE o.path LIKE $1 || '%')
 		SELECT (SELECT COUNT(*) FROM hh),
 			(SELECT COUNT(DISTINCT id) FROM paired),
 			(SELECT COUNT(DISTINCT cadre_id) FROM paired),
 			(SELECT COUNT(*) FROM household_person hp WHERE hp.household_id IN (SELECT id FROM paired)),
-			(SELECT COUNT(DISTINCT m.household_id) FROM household_month m
-				WHERE m.household_id IN (SELECT id FROM paired) AND m.month BETWEEN $3 AND $4 AND m.visits > 0),
-			(SELECT COUNT(DISTINCT m.household_id) FROM household_month m
-				WHERE m.household_id IN (SELECT id FROM paired) AND m.month BETWEEN $3 AND $4 AND m.aided > 0),
-			(SELECT COALESCE(SUM(m.aid_fen), 0) FROM household_month m
-				WHERE m.household_id IN (SELECT id FROM hh) AND m.month BETWEEN $3 AND $4)`,
-		path, last, p.From, p.To).Scan(&f.Registered, &f.Paired, &f.Cadres, &f.Persons, &f.Visited, &f.Aided, &f.AidFen)
+			(SELECT COUNT(DISTINCT v.household_id) FROM assist_visit v WHERE v.household_id IN (SELECT id FROM sub)
+				AND v.visited_on BETWEEN $3 AND $2 AND `+pairedOnVisit+`),
+			(SELECT COUNT(DISTINCT v.household_id) FROM assist_visit v WHERE v.household_id IN (SELECT id FROM sub)
+				AND v.visited_on BETWEEN $3 AND $2 AND v.aid_fen > 0 AND `+pairedOnVisit+`),
+			(SELECT COALESCE(SUM(v.aid_fen), 0) FROM assist_visit v WHERE v.household_id IN (SELECT id FROM sub)
+				AND v.visited_on BETWEEN $3 AND $2),
+			(SELECT COUNT(*) FROM assist_problem pr WHERE pr.household_id IN (SELECT id FROM sub) AND pr.raised_on BETWEEN $3 AND $2),
+			(SELECT COUNT(*) FROM assist_problem pr WHERE pr.household_id IN (SELECT id FROM sub) AND pr.status = 'solved'
+				AND pr.resolved_on BETWEEN $3 AND $2)`,
+		path, last, from.String()).Scan(&f.Registered, &f.Paired, &f.Cadres, &f.Persons, &f.Visited, &f.Aided, &f.AidFen,
+		&f.ProblemsRaised, &f.ProblemsSolved)
 	if err != nil {
 		return out, app.Internal(err, "assist figures")
 	}
-	// Problems raised and solved in the period, of households and of enterprises.
-	err = db.read.QueryRowContext(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN pr.household_id IS NOT NULL AND pr.raised_on BETWEEN $2 AND $3 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN pr.household_id IS NOT NULL AND pr.status = 'solved' AND pr.resolved_on BETWEEN $2 AND $3 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN pr.enterprise_id IS NOT NULL AND pr.raised_on BETWEEN $2 AND $3 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN pr.enterprise_id IS NOT NULL AND pr.status = 'solved' AND pr.resolved_on BETWEEN $2 AND $3 THEN 1 ELSE 0 END), 0)
-		FROM assist_problem pr JOIN org o ON o.id = pr.org_id WHERE o.path LIKE $1 || '%'`,
-		path, from.String(), last).Scan(&f.ProblemsRaised, &f.ProblemsSolved, &f.EnterpriseRaised, &f.EnterpriseSolved)
-	if err != nil {
-		return out, app.Internal(err, "assist problems")
-	}
-	// Enterprises liaised and the people liaising, on the last day.
-	err = db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT p.enterprise_id), COUNT(DISTINCT p.cadre_id)
-		FROM pairing p JOIN enterprise e ON e.id = p.enterprise_id JOIN org o ON o.id = e.org_id
-		WHERE o.path LIKE $1 || '%' AND `+active+` AND e.archived = FALSE`,
-		path, last).Scan(&f.Enterprises, &f.Liaisons)
-	if err != nil {
-		return out, app.Internal(err, "assist enterprises")
+	if err := db.enterpriseFigures(ctx, f, path, from.String(), last); err != nil {
+		return out, err
 	}
 	if out.Kinds, err = db.pairedKinds(ctx, path, last); err != nil {
 		return out, err
 	}
-	rules, err := db.assistRulesOf(ctx, out.OrgID)
-	if err != nil {
-		return out, err
-	}
-	oneToOne := rules.HouseholdsPerCadre == 1 && rules.CadresPerHousehold == 1
-	out.Sentence = f.Sentence(who, out.Kinds, oneToOne)
-	out.Enterprise = f.EnterpriseSentence(who)
-	return out, nil
+	return out, db.assistSentences(ctx, &out, who)
 }
 
 // pairedKinds lists the categories of the persons in the households
@@ -154,7 +276,8 @@ func (db *DB) FindAssistFigures(ctx context.Context, actor app.Actor, orgID int6
 func (db *DB) pairedKinds(ctx context.Context, path, day string) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT hp.categories FROM household_person hp
 		JOIN household h ON h.id = hp.household_id JOIN org o ON o.id = h.org_id
-		WHERE o.path LIKE $1 || '%' AND hp.categories <> '' AND EXISTS (SELECT 1 FROM pairing p
+		WHERE o.path LIKE $1 || '%' AND hp.categories <> '' AND h.registered_on <= $2 AND (h.exited_on = '' OR h.exited_on > $2)
+		AND EXISTS (SELECT 1 FROM pairing p
 			WHERE p.household_id = h.id AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2))`, path, day)
 	if err != nil {
 		return nil, app.Internal(err, "paired kinds")

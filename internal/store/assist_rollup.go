@@ -1,0 +1,427 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"xieshang/internal/app"
+)
+
+// Assistance rollups (migration 0013). The figures of a county with 50,000
+// households and a million visits cannot be counted from the records on
+// every page view; these tables keep them, changed in the transaction of
+// every change they summarise:
+//
+//   - assist_org_stock / assist_org_category: per organisation and month,
+//     the change in households and persons on the register, in paired
+//     households and their persons (by category). The state at the end of
+//     month M is the sum over the months up to M. Each household's
+//     contribution is kept in household_rollup, so restockHousehold, called
+//     after any change to a household, its persons or its pairings,
+//     replaces it exactly.
+//   - assist_org_period: per organisation and period (month, quarter,
+//     year), distinct paired households visited and aided, aid value,
+//     household problems raised and solved; rollupVisit and rollupProblem
+//     keep it.
+//
+// RebuildAssistRollups recomputes all of it from the records; the tests
+// compare the rollups with the figures counted from the records.
+
+// monthKey is 'YYYY-MM'.
+func monthKey(d app.Date) string { return fmt.Sprintf("%04d-%02d", d.Y, int(d.M)) }
+
+// periodKeys are the month, quarter and year a day falls in.
+func periodKeys(d app.Date) []string {
+	return []string{monthKey(d), fmt.Sprintf("%04d-Q%d", d.Y, (int(d.M)-1)/3+1), fmt.Sprintf("%04d", d.Y)}
+}
+
+// monthEnd is the last day of the month of key 'YYYY-MM'.
+func monthEnd(key string) app.Date {
+	var y, m int
+	fmt.Sscanf(key, "%d-%d", &y, &m)
+	return app.DateOf(time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC))
+}
+
+func nextMonth(key string) string {
+	var y, m int
+	fmt.Sscanf(key, "%d-%d", &y, &m)
+	return monthKey(app.DateOf(time.Date(y, time.Month(m)+1, 1, 0, 0, 0, 0, time.UTC)))
+}
+
+// stockDelta is one month's change of a household's contribution.
+type stockDelta struct {
+	Households    int            `json:"h,omitempty"`
+	Persons       int            `json:"p,omitempty"`
+	Paired        int            `json:"ph,omitempty"`
+	PairedPersons int            `json:"pp,omitempty"`
+	Categories    map[string]int `json:"c,omitempty"` // paired persons by category
+}
+
+// householdStock is a household's contribution by month.
+type householdStock map[string]stockDelta
+
+// contribution computes a household's contribution: at the end of each
+// month it is on the register (registered on or before the day, not exited
+// by it) and paired (an active pairing on the day) or not; the
+// contribution is the change from one month's end to the next.
+func contribution(registered, exited string, persons int, categories map[string]int, pairings [][2]string) householdStock {
+	events := []string{registered}
+	if exited != "" {
+		events = append(events, exited)
+	}
+	for _, p := range pairings {
+		events = append(events, p[0])
+		if p[1] != "" {
+			events = append(events, p[1])
+		}
+	}
+	months := map[string]bool{}
+	for _, e := range events {
+		if d, err := app.ParseDate(e); err == nil {
+			months[monthKey(d)] = true
+		}
+	}
+	keys := make([]string, 0, len(months))
+	for k := range months {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	state := func(day string) (bool, bool) {
+		onRegister := registered <= day && (exited == "" || exited > day)
+		paired := false
+		for _, p := range pairings {
+			if p[0] <= day && (p[1] == "" || p[1] > day) {
+				paired = true
+			}
+		}
+		return onRegister, onRegister && paired
+	}
+	out := householdStock{}
+	var wasReg, wasPaired bool
+	for _, k := range keys {
+		reg, paired := state(monthEnd(k).String())
+		var d stockDelta
+		if reg != wasReg {
+			sign := map[bool]int{true: 1, false: -1}[reg]
+			d.Households, d.Persons = sign, sign*persons
+		}
+		if paired != wasPaired {
+			sign := map[bool]int{true: 1, false: -1}[paired]
+			d.Paired, d.PairedPersons = sign, sign*persons
+			d.Categories = map[string]int{}
+			for c, n := range categories {
+				d.Categories[c] = sign * n
+			}
+		}
+		if d.Households != 0 || d.Paired != 0 {
+			out[k] = d
+		}
+		wasReg, wasPaired = reg, paired
+	}
+	return out
+}
+
+// restockHousehold replaces a household's contribution to the stock
+// rollups with one computed from its current records. Call it in the
+// transaction of any change to the household, its persons or pairings.
+func (tx *Tx) restockHousehold(ctx context.Context, householdID int64) error {
+	var orgID int64
+	var registered, exited string
+	err := tx.QueryRowContext(ctx, `SELECT org_id, registered_on, exited_on FROM household WHERE id = $1`, householdID).
+		Scan(&orgID, &registered, &exited)
+	if err != nil {
+		return app.Internal(err, "restock household")
+	}
+	persons, categories := 0, map[string]int{}
+	rows, err := tx.QueryContext(ctx, `SELECT categories FROM household_person WHERE household_id = $1`, householdID)
+	if err != nil {
+		return app.Internal(err, "restock household: persons")
+	}
+	for rows.Next() {
+		var cs string
+		if err := rows.Scan(&cs); err != nil {
+			rows.Close()
+			return app.Internal(err, "restock household: persons")
+		}
+		persons++
+		for _, c := range strings.Split(cs, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				categories[c]++
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return app.Internal(err, "restock household: persons")
+	}
+	var pairings [][2]string
+	prows, err := tx.QueryContext(ctx, `SELECT starts_on, ends_on FROM pairing WHERE household_id = $1`, householdID)
+	if err != nil {
+		return app.Internal(err, "restock household: pairings")
+	}
+	for prows.Next() {
+		var p [2]string
+		if err := prows.Scan(&p[0], &p[1]); err != nil {
+			prows.Close()
+			return app.Internal(err, "restock household: pairings")
+		}
+		pairings = append(pairings, p)
+	}
+	prows.Close()
+	if err := prows.Err(); err != nil {
+		return app.Internal(err, "restock household: pairings")
+	}
+	next := contribution(registered, exited, persons, categories, pairings)
+
+	var oldOrg int64
+	var raw string
+	err = tx.QueryRowContext(ctx, `SELECT org_id, stock_json FROM household_rollup WHERE household_id = $1`, householdID).
+		Scan(&oldOrg, &raw)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return app.Internal(err, "restock household: previous")
+	default:
+		var prev householdStock
+		if err := json.Unmarshal([]byte(raw), &prev); err != nil {
+			return app.Internal(err, "restock household: previous")
+		}
+		if err := tx.applyStock(ctx, oldOrg, prev, -1); err != nil {
+			return err
+		}
+	}
+	if err := tx.applyStock(ctx, orgID, next, 1); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(next)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM household_rollup WHERE household_id = $1`, householdID); err != nil {
+		return app.Internal(err, "restock household: save")
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO household_rollup (household_id, org_id, stock_json) VALUES ($1, $2, $3)`,
+		householdID, orgID, string(b))
+	return app.Internal(err, "restock household: save")
+}
+
+// applyStock adds sign × a contribution to an organisation's stock rows.
+func (tx *Tx) applyStock(ctx context.Context, orgID int64, s householdStock, sign int) error {
+	for month, d := range s {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO assist_org_stock (org_id, month, households, persons, paired, paired_persons)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, month) DO UPDATE SET
+			households = assist_org_stock.households + excluded.households, persons = assist_org_stock.persons + excluded.persons,
+			paired = assist_org_stock.paired + excluded.paired, paired_persons = assist_org_stock.paired_persons + excluded.paired_persons`,
+			orgID, month, sign*d.Households, sign*d.Persons, sign*d.Paired, sign*d.PairedPersons); err != nil {
+			return app.Internal(err, "assist stock")
+		}
+		for c, n := range d.Categories {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assist_org_category (org_id, month, category, persons)
+				VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, month, category) DO UPDATE SET
+				persons = assist_org_category.persons + excluded.persons`, orgID, month, c, sign*n); err != nil {
+				return app.Internal(err, "assist stock categories")
+			}
+		}
+	}
+	return nil
+}
+
+// rollupVisit records a visit to a household in household_month and, when
+// the household was paired on the day, in the visited/aided counts of the
+// month, quarter and year the visit is its first (first aided) of.
+func (tx *Tx) rollupVisit(ctx context.Context, householdID int64, day app.Date, aidFen int64) error {
+	var orgID, committeeID int64
+	if err := tx.QueryRowContext(ctx, `SELECT org_id, committee_id FROM household WHERE id = $1`, householdID).
+		Scan(&orgID, &committeeID); err != nil {
+		return app.Internal(err, "rollup visit")
+	}
+	var paired int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pairing WHERE household_id = $1 AND starts_on <= $2
+		AND (ends_on = '' OR ends_on > $2)`, householdID, day.String()).Scan(&paired); err != nil {
+		return app.Internal(err, "rollup visit: paired")
+	}
+	keys := periodKeys(day)
+	month := keys[0]
+	// The household's paired visits (with aid) so far in the month, quarter and year.
+	var visitedM, aidedM, visitedQ, aidedQ, visitedY, aidedY int
+	if err := tx.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN month = $2 THEN paired_visits ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN month = $2 THEN paired_aided ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN month BETWEEN $3 AND $4 THEN paired_visits ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN month BETWEEN $3 AND $4 THEN paired_aided ELSE 0 END), 0),
+		COALESCE(SUM(paired_visits), 0), COALESCE(SUM(paired_aided), 0)
+		FROM household_month WHERE household_id = $1 AND month BETWEEN $5 AND $6`,
+		householdID, month, quarterStart(day), quarterLast(day), fmt.Sprintf("%04d-01", day.Y), fmt.Sprintf("%04d-12", day.Y)).
+		Scan(&visitedM, &aidedM, &visitedQ, &aidedQ, &visitedY, &aidedY); err != nil {
+		return app.Internal(err, "rollup visit: household months")
+	}
+	aided := 0
+	if aidFen > 0 {
+		aided = 1
+	}
+	pv, pa := 0, 0
+	if paired > 0 {
+		pv, pa = 1, aided
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO household_month (household_id, month, committee_id, visits, aided, aid_fen,
+		paired_visits, paired_aided) VALUES ($1, $2, $3, 1, $4, $5, $6, $7) ON CONFLICT (household_id, month) DO UPDATE SET
+		visits = household_month.visits + 1, aided = household_month.aided + excluded.aided,
+		aid_fen = household_month.aid_fen + excluded.aid_fen, paired_visits = household_month.paired_visits + excluded.paired_visits,
+		paired_aided = household_month.paired_aided + excluded.paired_aided`,
+		householdID, month, committeeID, aided, aidFen, pv, pa); err != nil {
+		return app.Internal(err, "rollup visit: household month")
+	}
+	firstVisit := []int{visitedM, visitedQ, visitedY}
+	firstAid := []int{aidedM, aidedQ, aidedY}
+	for i, key := range keys {
+		v, a := 0, 0
+		if pv == 1 && firstVisit[i] == 0 {
+			v = 1
+		}
+		if pa == 1 && firstAid[i] == 0 {
+			a = 1
+		}
+		if err := tx.addPeriod(ctx, orgID, key, v, a, aidFen, 0, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func quarterStart(d app.Date) string {
+	return fmt.Sprintf("%04d-%02d", d.Y, (int(d.M)-1)/3*3+1)
+}
+
+func quarterLast(d app.Date) string {
+	return fmt.Sprintf("%04d-%02d", d.Y, (int(d.M)-1)/3*3+3)
+}
+
+func (tx *Tx) addPeriod(ctx context.Context, orgID int64, key string, visited, aided int, aidFen int64, raised, solved int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO assist_org_period (org_id, period, visited, aided, aid_fen, raised, solved)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, period) DO UPDATE SET
+		visited = assist_org_period.visited + excluded.visited, aided = assist_org_period.aided + excluded.aided,
+		aid_fen = assist_org_period.aid_fen + excluded.aid_fen, raised = assist_org_period.raised + excluded.raised,
+		solved = assist_org_period.solved + excluded.solved`, orgID, key, visited, aided, aidFen, raised, solved)
+	return app.Internal(err, "assist period")
+}
+
+// rollupProblem counts a household problem: raised (+1/−1) in the periods
+// of raisedOn, solved (+1/−1) in the periods of solvedOn (zero: none).
+// Call it when a household problem is created (raised +1), solved
+// (solved +1), reopened after being solved (solved −1 on the old date) or
+// its dates change.
+func (tx *Tx) rollupProblem(ctx context.Context, orgID int64, raisedOn app.Date, raised int, solvedOn app.Date, solved int) error {
+	if raised != 0 && !raisedOn.IsZero() {
+		for _, k := range periodKeys(raisedOn) {
+			if err := tx.addPeriod(ctx, orgID, k, 0, 0, 0, raised, 0); err != nil {
+				return err
+			}
+		}
+	}
+	if solved != 0 && !solvedOn.IsZero() {
+		for _, k := range periodKeys(solvedOn) {
+			if err := tx.addPeriod(ctx, orgID, k, 0, 0, 0, 0, solved); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RebuildAssistRollups recomputes the rollups of a committee's
+// organisations from the records: households (register and pairings),
+// visits (household_month and the period counts) and household problems.
+func (db *DB) RebuildAssistRollups(ctx context.Context, actor app.Actor, committeeID int64) error {
+	if !canRunConsultation(actor) && actor.Role != "admin" {
+		return app.Errorf(app.EFORBIDDEN, "当前账号不能重建统计")
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		c, err := findOrg(ctx, tx, actor, committeeID)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{
+			`DELETE FROM assist_org_stock WHERE org_id IN (SELECT id FROM org WHERE committee_id = $1)`,
+			`DELETE FROM assist_org_category WHERE org_id IN (SELECT id FROM org WHERE committee_id = $1)`,
+			`DELETE FROM assist_org_period WHERE org_id IN (SELECT id FROM org WHERE committee_id = $1)`,
+			`DELETE FROM household_rollup WHERE household_id IN (SELECT id FROM household WHERE committee_id = $1)`,
+			`DELETE FROM household_month WHERE committee_id = $1`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, committeeID); err != nil {
+				return app.Internal(err, "rebuild assist rollups")
+			}
+		}
+		ids, err := tx.int64s(ctx, `SELECT id FROM household WHERE committee_id = $1 ORDER BY id`, committeeID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := tx.restockHousehold(ctx, id); err != nil {
+				return err
+			}
+		}
+		// Visits and problems, set-based: a province's million visits in a few statements.
+		periods := []string{`substr(v.visited_on, 1, 7)`,
+			`substr(v.visited_on, 1, 4) || '-Q' || CAST((CAST(substr(v.visited_on, 6, 2) AS INTEGER) + 2) / 3 AS TEXT)`,
+			`substr(v.visited_on, 1, 4)`}
+		const pairedOnVisit = `EXISTS (SELECT 1 FROM pairing p WHERE p.household_id = v.household_id
+			AND p.starts_on <= v.visited_on AND (p.ends_on = '' OR p.ends_on > v.visited_on))`
+		stmts := []string{`INSERT INTO household_month (household_id, month, committee_id, visits, aided, aid_fen,
+			paired_visits, paired_aided)
+			SELECT v.household_id, substr(v.visited_on, 1, 7), $1, COUNT(*), SUM(CASE WHEN v.aid_fen > 0 THEN 1 ELSE 0 END),
+			SUM(v.aid_fen), SUM(CASE WHEN `+pairedOnVisit+` THEN 1 ELSE 0 END),
+			SUM(CASE WHEN v.aid_fen > 0 AND `+pairedOnVisit+` THEN 1 ELSE 0 END)
+			FROM assist_visit v JOIN household h ON h.id = v.household_id WHERE h.committee_id = $1
+			GROUP BY v.household_id, substr(v.visited_on, 1, 7)`}
+		for _, per := range periods {
+			stmts = append(stmts, `INSERT INTO assist_org_period (org_id, period, visited, aided, aid_fen, raised, solved)
+				SELECT h.org_id, `+per+`, COUNT(DISTINCT CASE WHEN `+pairedOnVisit+` THEN v.household_id END),
+				COUNT(DISTINCT CASE WHEN v.aid_fen > 0 AND `+pairedOnVisit+` THEN v.household_id END), SUM(v.aid_fen), 0, 0
+				FROM assist_visit v JOIN household h ON h.id = v.household_id WHERE h.committee_id = $1
+				GROUP BY h.org_id, `+per)
+			for _, col := range []struct{ date, cond, field string }{
+				{"pr.raised_on", "TRUE", "raised"}, {"pr.resolved_on", "pr.status = 'solved'", "solved"}} {
+				per2 := strings.ReplaceAll(per, "v.visited_on", col.date)
+				stmts = append(stmts, `INSERT INTO assist_org_period (org_id, period, visited, aided, aid_fen, raised, solved)
+					SELECT pr.org_id, `+per2+`, 0, 0, 0, `+map[bool]string{true: "COUNT(*)", false: "0"}[col.field == "raised"]+`,
+					`+map[bool]string{true: "COUNT(*)", false: "0"}[col.field == "solved"]+`
+					FROM assist_problem pr WHERE pr.committee_id = $1 AND pr.household_id IS NOT NULL AND `+col.cond+`
+					GROUP BY pr.org_id, `+per2+`
+					ON CONFLICT (org_id, period) DO UPDATE SET `+col.field+` = assist_org_period.`+col.field+` + excluded.`+col.field)
+			}
+		}
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q, committeeID); err != nil {
+				return app.Internal(err, "rebuild assist rollups")
+			}
+		}
+		var vs int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(visits), 0) FROM household_month WHERE committee_id = $1`,
+			committeeID).Scan(&vs); err != nil {
+			return app.Internal(err, "rebuild: visits")
+		}
+		return tx.Audit(ctx, actor, Change{Action: "assist_rebuild", Entity: "org", EntityID: committeeID,
+			Committee: committeeID, OrgPath: c.Path, Summary: fmt.Sprintf("重建%s的帮扶统计（%d户，%d次走访）", c.Name, len(ids), vs)})
+	})
+}
+
+// int64s reads one column of ids.
+func (tx *Tx) int64s(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, app.Internal(err, "read ids")
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, app.Internal(err, "read ids")
+		}
+		out = append(out, id)
+	}
+	return out, app.Internal(rows.Err(), "read ids")
+}
