@@ -260,14 +260,14 @@ func (db *DB) UpdateCadre(ctx context.Context, actor app.Actor, id int64, in Cad
 	if err := mayAssist(actor, auth.AssistWrite); err != nil {
 		return Cadre{}, err
 	}
-	if errs := in.validate(); len(errs) > 0 {
-		return Cadre{}, errs.Err()
-	}
 	var after Cadre
 	err := db.InTx(ctx, func(tx *Tx) error {
 		before, err := tx.lockCadre(ctx, actor, id)
 		if err != nil {
 			return err
+		}
+		if errs := in.validate(); len(errs) > 0 {
+			return errs.Err()
 		}
 		o, err := tx.checkCadreLinks(ctx, actor, in, id)
 		if err != nil {

@@ -515,14 +515,14 @@ func (db *DB) UpdateHousehold(ctx context.Context, actor app.Actor, id int64, in
 	if err := mayAssist(actor, auth.AssistWrite); err != nil {
 		return Household{}, err
 	}
-	if errs := in.validate(db.Today()); len(errs) > 0 {
-		return Household{}, errs.Err()
-	}
 	var after Household
 	err := db.InTx(ctx, func(tx *Tx) error {
 		before, err := tx.lockHousehold(ctx, actor, id)
 		if err != nil {
 			return err
+		}
+		if errs := in.validate(db.Today()); len(errs) > 0 {
+			return errs.Err()
 		}
 		o, err := tx.householdOrg(ctx, actor, in.OrgID)
 		if err != nil {
@@ -610,9 +610,6 @@ func (db *DB) savePersonChange(ctx context.Context, actor app.Actor, householdID
 	if err := mayAssist(actor, auth.AssistWrite); err != nil {
 		return Person{}, err
 	}
-	if errs := in.validate(db.Today()); len(errs) > 0 {
-		return Person{}, errs.Err()
-	}
 	var p Person
 	err := db.InTx(ctx, func(tx *Tx) error {
 		h, err := tx.lockHousehold(ctx, actor, householdID)
@@ -626,6 +623,9 @@ func (db *DB) savePersonChange(ctx context.Context, actor app.Actor, householdID
 				return app.NotFound("家庭成员")
 			}
 			before = &b
+		}
+		if errs := in.validate(db.Today()); len(errs) > 0 {
+			return errs.Err()
 		}
 		id, err := tx.savePerson(ctx, h, personID, in)
 		if err != nil {
