@@ -27,7 +27,8 @@ type Occasion struct {
 	// Month and Day fix a yearly date (春节 is entered per year as a date
 	// in Dates); zero when the occasion happens to a household (illness,
 	// a death, a disaster) and is recorded when it does.
-	Month, Day int      `json:"month,omitempty"`
+	Month      int      `json:"month,omitempty"`
+	Day        int      `json:"day,omitempty"`
 	Dates      []string `json:"dates,omitempty"` // 'YYYY-MM-DD' for movable feasts
 	WithinDays int      `json:"within_days"`     // a visit this many days either side counts
 }

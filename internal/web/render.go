@@ -33,6 +33,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"rooms":    role.Can(auth.ConsultRead),
 			"units":    role.Can(auth.ConsultWrite),
 			"unit":     role.Can(auth.UnitReply),
+			"assist":   role.Can(auth.AssistRead),
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {

@@ -104,6 +104,8 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.unitRoutes(),
 		s.topicShowRoutes(),
 		s.unitInboxRoutes(),
+		s.assistHouseAPIRoutes(),
+		s.assistHouseRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
