@@ -190,6 +190,7 @@ func TestHouseholdsMaskingAccessAndAudit(t *testing.T) {
 				t.Fatalf("audit row %s %s holds personal data: %s", e.Action, e.Entity, e.After)
 			}
 		}
+		checkRollups(t, db, w.actorA, w.countyA.ID, w.town.ID, w.village.ID)
 	})
 }
 
@@ -249,6 +250,7 @@ func TestPairingsRulesAndHandover(t *testing.T) {
 		_, err = db.CreatePairing(ctx, w.actorA, store.PairingInput{CadreID: w.jia.ID, HouseholdID: h2.ID,
 			StartsOn: app.MustDate("2024-05-20")})
 		wantErr(t, "cadre who left", err, app.EINVALID, "cadre_id", "离开")
+		checkRollups(t, db, w.actorA, w.countyA.ID, w.town.ID, w.village.ID)
 	})
 }
 
@@ -386,6 +388,7 @@ func TestAssistVisitsRollupAndProblems(t *testing.T) {
 		if list, _, _ := db.FindProblems(ctx, w.actorB, store.ProblemFilter{}); len(list) != 0 {
 			t.Fatalf("county B's problems %+v", list)
 		}
+		checkRollups(t, db, w.actorA, w.countyA.ID, w.town.ID, w.village.ID)
 	})
 }
 

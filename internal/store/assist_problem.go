@@ -333,6 +333,11 @@ func (db *DB) CreateProblem(ctx context.Context, actor app.Actor, in ProblemInpu
 		if p, err = db.problemInScope(ctx, tx, app.System, id); err != nil {
 			return err
 		}
+		if in.HouseholdID != 0 {
+			if err := tx.rollupProblem(ctx, orgID, in.RaisedOn, 1, app.Date{}, 0); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(ctx, actor, Change{Action: "create", Entity: "assist_problem", EntityID: id, Committee: committee,
 			OrgPath: path, Summary: "登记问题（" + name + "）：" + p.CategoryLabel, After: p})
 	})
@@ -388,6 +393,18 @@ func (db *DB) ChangeProblem(ctx context.Context, actor app.Actor, id int64, ch P
 		}
 		if after, err = db.problemInScope(ctx, tx, app.System, id); err != nil {
 			return err
+		}
+		if before.HouseholdID != 0 { // the solved counts move with the status and its date
+			if before.Status == assist.ProblemSolved {
+				if err := tx.rollupProblem(ctx, before.OrgID, app.Date{}, 0, before.ResolvedOn, -1); err != nil {
+					return err
+				}
+			}
+			if after.Status == assist.ProblemSolved {
+				if err := tx.rollupProblem(ctx, after.OrgID, app.Date{}, 0, after.ResolvedOn, 1); err != nil {
+					return err
+				}
+			}
 		}
 		return tx.Audit(ctx, actor, Change{Action: "update", Entity: "assist_problem", EntityID: id,
 			Committee: before.CommitteeID, OrgPath: before.path, Summary: "问题（" + before.Target + "）" +

@@ -301,16 +301,8 @@ func (db *DB) AddAssistVisit(ctx context.Context, actor app.Actor, in AssistVisi
 			}
 		}
 		if in.HouseholdID != 0 {
-			aided := 0
-			if total > 0 {
-				aided = 1
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO household_month (household_id, month, committee_id, visits, aided, aid_fen)
-				VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (household_id, month) DO UPDATE SET
-				visits = household_month.visits + 1, aided = household_month.aided + excluded.aided,
-				aid_fen = household_month.aid_fen + excluded.aid_fen`, in.HouseholdID, in.VisitedOn.String()[:7],
-				c.CommitteeID, aided, total); err != nil {
-				return app.Internal(err, "household month")
+			if err := tx.rollupVisit(ctx, in.HouseholdID, in.VisitedOn, total); err != nil {
+				return err
 			}
 		}
 		for _, ph := range photos {

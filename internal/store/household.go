@@ -503,6 +503,9 @@ func (db *DB) CreateHousehold(ctx context.Context, actor app.Actor, in Household
 		if h, err = findHousehold(ctx, tx, app.System, id); err != nil {
 			return err
 		}
+		if err := tx.restockHousehold(ctx, id); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, actor, Change{Action: "create", Entity: "household", EntityID: id, Committee: o.CommitteeID,
 			OrgPath: o.Path, Summary: "登记帮扶对象 " + in.HeadName + " 户", After: h})
 	})
@@ -555,6 +558,9 @@ func (db *DB) UpdateHousehold(ctx context.Context, actor app.Actor, id int64, in
 			return err
 		}
 		before.Persons, after.Persons = nil, nil
+		if err := tx.restockHousehold(ctx, id); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, actor, Change{Action: "update", Entity: "household", EntityID: id,
 			Committee: before.CommitteeID, OrgPath: before.path, Summary: "修改帮扶对象 " + in.HeadName + " 户",
 			Before: before, After: after})
@@ -589,7 +595,10 @@ func (tx *Tx) savePerson(ctx context.Context, h Household, id int64, in PersonIn
 		errs.Add("id_number", "该身份证号码已登记在本政协的其他帮扶对象中")
 		return 0, errs.Err()
 	}
-	return id, app.Internal(err, "save person")
+	if err != nil {
+		return 0, app.Internal(err, "save person")
+	}
+	return id, tx.restockHousehold(ctx, h.ID)
 }
 
 // AddHouseholdPerson adds a person to a household. An identity number

@@ -414,7 +414,13 @@ func (tx *Tx) insertPairing(ctx context.Context, committee, cadre, household, en
 	err := tx.QueryRowContext(ctx, `INSERT INTO pairing (committee_id, cadre_id, household_id, enterprise_id, starts_on,
 		handed_from, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, committee, cadre,
 		nullInt(household), nullInt(enterprise), on, nullInt(from), tx.Now).Scan(&id)
-	return id, app.Internal(err, "insert pairing")
+	if err != nil {
+		return 0, app.Internal(err, "insert pairing")
+	}
+	if household != 0 {
+		return id, tx.restockHousehold(ctx, household)
+	}
+	return id, nil
 }
 
 // endPairing ends an active pairing on a date for a reason.
@@ -443,6 +449,11 @@ func (tx *Tx) endPairing(ctx context.Context, actor app.Actor, p Pairing, on app
 	if _, err := tx.ExecContext(ctx, `UPDATE pairing SET ends_on = $2, end_reason = $3, updated_at = $4 WHERE id = $1`,
 		p.ID, on, reason, tx.Now); err != nil {
 		return app.Internal(err, "end pairing")
+	}
+	if p.HouseholdID != 0 {
+		if err := tx.restockHousehold(ctx, p.HouseholdID); err != nil {
+			return err
+		}
 	}
 	after := p
 	after.EndsOn, after.EndReason = on, reason
