@@ -372,8 +372,8 @@ func (db *DB) RebuildAssistRollups(ctx context.Context, actor app.Actor, committ
 		stmts := []string{`INSERT INTO household_month (household_id, month, committee_id, visits, aided, aid_fen,
 			paired_visits, paired_aided)
 			SELECT v.household_id, substr(v.visited_on, 1, 7), $1, COUNT(*), SUM(CASE WHEN v.aid_fen > 0 THEN 1 ELSE 0 END),
-			SUM(v.aid_fen), SUM(CASE WHEN `+pairedOnVisit+` THEN 1 ELSE 0 END),
-			SUM(CASE WHEN v.aid_fen > 0 AND `+pairedOnVisit+` THEN 1 ELSE 0 END)
+			SUM(v.aid_fen), SUM(CASE WHEN ` + pairedOnVisit + ` THEN 1 ELSE 0 END),
+			SUM(CASE WHEN v.aid_fen > 0 AND ` + pairedOnVisit + ` THEN 1 ELSE 0 END)
 			FROM assist_visit v JOIN household h ON h.id = v.household_id WHERE h.committee_id = $1
 			GROUP BY v.household_id, substr(v.visited_on, 1, 7)`}
 		for _, per := range periods {
