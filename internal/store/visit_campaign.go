@@ -595,3 +595,32 @@ func (db *DB) CreateCampaignProblem(ctx context.Context, actor app.Actor, campai
 	})
 	return out, err
 }
+
+// FindCampaignHouseholdChoices lists the registered households of the
+// campaign's organisation and below that are not yet on its list, for the
+// office choosing targets (head of household and village only).
+func (db *DB) FindCampaignHouseholdChoices(ctx context.Context, actor app.Actor, campaignID int64) ([]CampaignTarget, error) {
+	if err := mayKeepEnterprises(actor); err != nil {
+		return nil, err
+	}
+	c, err := findVisitCampaign(ctx, db.read, actor, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT h.id, h.head_name, o.name FROM household h JOIN org o ON o.id = h.org_id
+		WHERE o.path LIKE $1 || '%' AND h.exited_on = '' AND NOT EXISTS (SELECT 1 FROM campaign_target t
+		WHERE t.campaign_id = $2 AND t.household_id = h.id) ORDER BY o.path, h.head_name, h.id LIMIT 2000`, c.path, c.ID)
+	if err != nil {
+		return nil, app.Internal(err, "find campaign household choices")
+	}
+	defer rows.Close()
+	out := []CampaignTarget{}
+	for rows.Next() {
+		var t CampaignTarget
+		if err := rows.Scan(&t.HouseholdID, &t.HeadName, &t.OrgName); err != nil {
+			return nil, app.Internal(err, "scan campaign household choice")
+		}
+		out = append(out, t)
+	}
+	return out, app.Internal(rows.Err(), "find campaign household choices")
+}

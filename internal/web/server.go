@@ -103,6 +103,8 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.unitRoutes(),
 		s.topicShowRoutes(),
 		s.unitInboxRoutes(),
+		s.enterpriseRoutes(),
+		s.visitCampaignRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
