@@ -197,7 +197,9 @@ func (s *Server) enterpriseSave(w http.ResponseWriter, r *http.Request, id int64
 	return redirect(w, r, "/enterprises/"+app.Itoa(e.ID)+"?ok=saved")
 }
 
-func (s *Server) enterpriseCreate(w http.ResponseWriter, r *http.Request) error { return s.enterpriseSave(w, r, 0) }
+func (s *Server) enterpriseCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.enterpriseSave(w, r, 0)
+}
 
 func (s *Server) enterpriseUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")

@@ -144,7 +144,9 @@ func (s *Server) visitCampaignSave(w http.ResponseWriter, r *http.Request, id in
 	return redirect(w, r, "/visit-campaigns/"+app.Itoa(c.ID)+"?ok=saved")
 }
 
-func (s *Server) visitCampaignCreate(w http.ResponseWriter, r *http.Request) error { return s.visitCampaignSave(w, r, 0) }
+func (s *Server) visitCampaignCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.visitCampaignSave(w, r, 0)
+}
 
 func (s *Server) visitCampaignUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
