@@ -394,17 +394,8 @@ func (db *DB) ChangeProblem(ctx context.Context, actor app.Actor, id int64, ch P
 		if after, err = db.problemInScope(ctx, tx, app.System, id); err != nil {
 			return err
 		}
-		if before.HouseholdID != 0 { // the solved counts move with the status and its date
-			if before.Status == assist.ProblemSolved {
-				if err := tx.rollupProblem(ctx, before.OrgID, app.Date{}, 0, before.ResolvedOn, -1); err != nil {
-					return err
-				}
-			}
-			if after.Status == assist.ProblemSolved {
-				if err := tx.rollupProblem(ctx, after.OrgID, app.Date{}, 0, after.ResolvedOn, 1); err != nil {
-					return err
-				}
-			}
+		if err := tx.rollupSolved(ctx, id, before.Status, before.ResolvedOn, after.Status, after.ResolvedOn); err != nil {
+			return err
 		}
 		return tx.Audit(ctx, actor, Change{Action: "update", Entity: "assist_problem", EntityID: id,
 			Committee: before.CommitteeID, OrgPath: before.path, Summary: "问题（" + before.Target + "）" +

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"xieshang/internal/app"
+	"xieshang/internal/assist"
 )
 
 // Assistance rollups (migration 0013). The figures of a county with 50,000
@@ -30,6 +31,29 @@ import (
 //     household problems raised and solved; rollupVisit and rollupProblem
 //     keep it.
 //
+// rollupSolved moves a household problem's solved count when its status
+// or resolution date changes (problems of enterprises count elsewhere).
+func (tx *Tx) rollupSolved(ctx context.Context, problemID int64, was assist.ProblemStatus, wasOn app.Date, now assist.ProblemStatus, nowOn app.Date) error {
+	var orgID int64
+	var household sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT org_id, household_id FROM assist_problem WHERE id = $1`, problemID).
+		Scan(&orgID, &household); err != nil {
+		return app.Internal(err, "rollup problem")
+	}
+	if !household.Valid {
+		return nil
+	}
+	if was == assist.ProblemSolved {
+		if err := tx.rollupProblem(ctx, orgID, app.Date{}, 0, wasOn, -1); err != nil {
+			return err
+		}
+	}
+	if now == assist.ProblemSolved {
+		return tx.rollupProblem(ctx, orgID, app.Date{}, 0, nowOn, 1)
+	}
+	return nil
+}
+
 // RebuildAssistRollups recomputes all of it from the records; the tests
 // compare the rollups with the figures counted from the records.
 

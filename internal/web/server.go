@@ -106,6 +106,8 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.unitInboxRoutes(),
 		s.assistHouseAPIRoutes(),
 		s.assistHouseRoutes(),
+		s.enterpriseRoutes(),
+		s.visitCampaignRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
