@@ -1,11 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"xieshang/internal/app"
+	"xieshang/internal/assist"
 	"xieshang/internal/store"
+	"xieshang/internal/xlsx"
 )
 
 func TestAssistFiguresPage(t *testing.T) {
@@ -31,5 +36,64 @@ func TestAssistFiguresPage(t *testing.T) {
 	}
 	if code, _ := e.login("cadre-a").get("/assist"); code != http.StatusOK {
 		t.Errorf("cadre reads /assist: %d", code)
+	}
+}
+
+// Records entered through the store's own functions show on the figures
+// page as the report's sentence, and in the workbook.
+func TestAssistFiguresFromRecords(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := app.Actor{AccountID: 1, Name: "测试", Role: "office", OrgID: e.countyA.ID, Path: e.countyA.Path, CommitteeID: e.countyA.ID}
+	today := e.db.Today()
+	start := app.DateOf(today.Time(e.db.Loc).AddDate(0, 0, -int(today.D)+1)) // the first of this month
+	cadre, err := e.db.CreateCadre(ctx, a, store.CadreInput{OrgID: e.countyA.ID, Name: "张干部", Post: "科员"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hh, err := e.db.CreateHousehold(ctx, a, store.HouseholdInput{OrgID: e.village.ID, HeadName: "李奶奶", RegisteredOn: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.AddHouseholdPerson(ctx, a, hh.ID, store.PersonInput{Name: "李奶奶", Relation: "户主",
+		Categories: []string{"elder80"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.CreatePairing(ctx, a, store.PairingInput{CadreID: cadre.ID, HouseholdID: hh.ID, StartsOn: start}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.AddAssistVisit(ctx, a, store.AssistVisitInput{CadreID: cadre.ID, HouseholdID: hh.ID, VisitedOn: today,
+		Seen: "身体尚可", Aid: []store.AidInput{{Item: "米面油", Quantity: "1份", Yuan: "2136"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	pr, err := e.db.CreateProblem(ctx, a, store.ProblemInput{HouseholdID: hh.ID, Category: "housing", Description: "屋顶漏雨",
+		RaisedOn: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.ChangeProblem(ctx, a, pr.ID, store.ProblemChange{Status: assist.ProblemSolved, Resolution: "已维修",
+		ResolvedOn: today}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("office-a")
+	month := today.Time(time.UTC).Format("2006-01")
+	want := "县政协1名结对帮扶干部，“一对一”结对帮扶80岁以上老人1户1人。至目前，帮助解决急难愁盼问题1件，" +
+		"慰问物资价值2000余元，实现结对全覆盖、走访全覆盖、慰问全覆盖。"
+	code, page := c.get("/assist?from=" + month + "&to=" + month + "&who=县政协")
+	if code != http.StatusOK || !strings.Contains(page, want) || !strings.Contains(page, "2136.00") {
+		t.Fatalf("figures page: %d\n%s", code, page)
+	}
+	res, err := c.http.Get(e.srv.URL + "/assist/figures.xlsx?from=" + month + "&to=" + month + "&who=县政协")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	rows, err := xlsx.ReadFirstSheet(res.Body, 100, 20)
+	sentence := false
+	for _, r := range rows {
+		sentence = sentence || len(r) > 0 && r[0] == want
+	}
+	if err != nil || len(rows) < 4 || rows[2][0] != "甲县政协" || rows[2][3] != "1" || !sentence {
+		t.Errorf("workbook: %v %v", rows, err)
 	}
 }

@@ -121,7 +121,7 @@ func Layout(p Page) templ.Component {
 				}
 			}
 			if p.User.Can["assist"] {
-				templ_7745c5c3_Err = navLink(p, "assist", "/households", "帮扶").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = navLink(p, "assist", "/assist", "帮扶").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
