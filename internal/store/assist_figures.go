@@ -119,12 +119,18 @@ func (db *DB) FindAssistFigures(ctx context.Context, actor app.Actor, orgID int6
 	// Cadres paired on the last day: for a committee's whole subtree its
 	// pairings by committee, otherwise through the households' organisations.
 	const onRegister = ` AND h.registered_on <= $2 AND (h.exited_on = '' OR h.exited_on > $2)`
-	q := `SELECT COUNT(DISTINCT p.cadre_id) FROM pairing p JOIN household h ON h.id = p.household_id
-		JOIN org o ON o.id = h.org_id WHERE o.path LIKE $1 || '%' AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)` + onRegister
+	// Below a committee: from the organisations' households (a township
+	// holds a tenth of a county's) to their pairings.
+	q := `SELECT COUNT(DISTINCT p.cadre_id) FROM household h JOIN pairing p ON p.household_id = h.id
+		WHERE h.org_id IN (SELECT o.id FROM org o WHERE o.path LIKE $1 || '%')
+		AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)` + onRegister
 	args := []any{path, last}
 	if committee != 0 {
-		q = `SELECT COUNT(DISTINCT p.cadre_id) FROM pairing p JOIN household h ON h.id = p.household_id
-			WHERE p.committee_id = $1 AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)` + onRegister
+		// A committee's own pairings, from the covering index alone: a
+		// household leaves the register only once its pairings have ended
+		// (UpdateHousehold), so an active pairing is one of a registered household.
+		q = `SELECT COUNT(DISTINCT p.cadre_id) FROM pairing p
+			WHERE p.committee_id = $1 AND p.household_id IS NOT NULL AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)`
 		args = []any{committee, last}
 	}
 	if err := db.read.QueryRowContext(ctx, q, args...).Scan(&f.Cadres); err != nil {

@@ -192,8 +192,11 @@ func TestAssistRollupsFollowEveryChange(t *testing.T) {
 						c, 1+rng.IntN(6), h, end, now)
 				}
 			}
-			if rng.IntN(6) == 0 {
-				must(`UPDATE household SET exited_on = $2 WHERE id = $1`, h, app.DateOf(reg.Time(time.UTC).AddDate(0, 0, 100+rng.IntN(300))).String())
+			if rng.IntN(6) == 0 { // leaving the register ends the pairings (as UpdateHousehold requires)
+				exit := app.DateOf(reg.Time(time.UTC).AddDate(0, 0, 100+rng.IntN(300))).String()
+				must(`UPDATE pairing SET ends_on = $2 WHERE household_id = $1 AND (ends_on = '' OR ends_on > $2)`, h, exit)
+				must(`DELETE FROM pairing WHERE household_id = $1 AND starts_on >= $2`, h, exit)
+				must(`UPDATE household SET exited_on = $2 WHERE id = $1`, h, exit)
 			}
 		}
 		for range 200 { // visits in any order, some before the pairing began (not counted as paired visits)
