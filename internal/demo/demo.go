@@ -111,6 +111,13 @@ func LoadWith(ctx context.Context, db *store.DB, progress io.Writer, opt Options
 	}
 	fmt.Fprintf(progress, "  consultation: %d rooms, %d room activities, %d topics in %.2fs\n", cs.rooms, cs.activities,
 		cs.topics, time.Since(started).Seconds())
+	started = time.Now()
+	as, err := l.assist(ctx, counties[0])
+	if err != nil {
+		return nil, fmt.Errorf("demo: 结对帮扶: %w", err)
+	}
+	fmt.Fprintf(progress, "  assistance: %d households, %d visits, %d problems, %d enterprises in %.2fs\n", as.households,
+		as.visits, as.problems, as.enterprises, time.Since(started).Seconds())
 	fmt.Fprintf(progress, "demo world loaded in %.1fs: %d committees, %d townships, %d villages, %d members, %d accounts, %d meetings\n",
 		time.Since(start).Seconds(), 1+len(counties), l.townships, l.villages, l.members, len(logins), ms.meetings)
 	return logins, nil

@@ -180,6 +180,7 @@ func TestLoad(t *testing.T) {
 		checkMeetings(t, db, byName["明湖市政协"])
 		checkElection(t, db, byName["明湖市政协"])
 		checkConsult(t, db, byName["明湖市政协"], byName["东岭县政协"])
+		checkAssist(t, db, byName["东岭县政协"])
 
 		if _, err := Load(ctx, db, nil); !errors.Is(err, ErrNotEmpty) {
 			t.Errorf("second Load: %v, want ErrNotEmpty", err)
@@ -643,5 +644,29 @@ func checkConsult(t *testing.T, db *store.DB, city, county org.Org) {
 	cts, _, err := db.FindTopics(ctx, app.System, store.TopicFilter{OrgID: city.ID, Year: 2026, Query: "人居环境"})
 	if err != nil || len(cts) != 3 {
 		t.Fatalf("city topic and its children: %d %v", len(cts), err)
+	}
+}
+
+// checkAssist reads 东岭县's assistance figures back in the real report's shape.
+func checkAssist(t *testing.T, db *store.DB, county org.Org) {
+	t.Helper()
+	ctx := context.Background()
+	year, err := db.FindAssistFigures(ctx, app.System, county.ID, store.AssistPeriod{From: "2026-01", To: "2026-12"}, "县政协")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := year.Figures
+	if f.Cadres != 13 || f.Paired != 13 || f.Persons != 14 || f.Visited != 13 || f.Aided != 13 || f.ProblemsSolved != 5 ||
+		f.Enterprises != 2 || f.EnterpriseRaised != 2 {
+		t.Errorf("2026 figures: %+v", f)
+	}
+	want := "县政协13名结对帮扶干部，“一对一”结对帮扶孤儿、重度残疾人、特困人员13户14人。至目前，帮助解决急难愁盼问题5件，" +
+		"慰问物资价值8000余元，实现结对全覆盖、走访全覆盖、慰问全覆盖。"
+	if year.Sentence != want {
+		t.Errorf("sentence:\n got %s\nwant %s", year.Sentence, want)
+	}
+	q4, err := db.FindAssistFigures(ctx, app.System, county.ID, store.AssistPeriod{From: "2026-10", To: "2026-12"}, "")
+	if err != nil || q4.Figures.Visited != 12 || q4.Figures.VisitCoverage().Percent() != "92.3%" {
+		t.Errorf("fourth quarter: %+v %v", q4.Figures, err)
 	}
 }
