@@ -97,3 +97,58 @@ func TestAssistFiguresFromRecords(t *testing.T) {
 		t.Errorf("workbook: %v %v", rows, err)
 	}
 }
+
+// Exporting households' personal data needs the permission and a reason,
+// is logged, and names the exporter in the file; numbers are masked unless
+// asked for in full.
+func TestHouseholdExport(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := app.Actor{AccountID: 1, Name: "测试", Role: "office", OrgID: e.countyA.ID, Path: e.countyA.Path, CommitteeID: e.countyA.ID}
+	hh, err := e.db.CreateHousehold(ctx, a, store.HouseholdInput{OrgID: e.village.ID, HeadName: "王大爷", Phone: "13912345678",
+		RegisteredOn: e.db.Today()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := "11010519491231002X"
+	if _, err := e.db.AddHouseholdPerson(ctx, a, hh.ID, store.PersonInput{Name: "王大爷", Relation: "户主", IDNumber: id,
+		Categories: []string{"elder80"}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := e.login("leader-a").get("/households/export"); code != http.StatusForbidden {
+		t.Errorf("leader opens the export: %d", code)
+	}
+	c := e.login("office-a")
+	if code, page := c.get("/households/export"); code != http.StatusOK || !strings.Contains(page, "导出用途") {
+		t.Fatalf("export form: %d", code)
+	}
+	res := c.post("/households/export", map[string][]string{"reason": {""}})
+	if b := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "请填写导出用途") {
+		t.Fatalf("export without a reason: %d", res.StatusCode)
+	}
+	read := func(full string) [][]string {
+		t.Helper()
+		res := c.post("/households/export", map[string][]string{"reason": {"报县民政局核对"}, "full": {full}})
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("export: %d %s", res.StatusCode, body(res))
+		}
+		rows, err := xlsx.ReadFirstSheet(res.Body, 100, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	rows := read("")
+	if !strings.Contains(rows[0][0], "导出人：office-a（office-a）") || !strings.Contains(rows[0][0], "用途：报县民政局核对") ||
+		rows[2][1] != "王大爷" || rows[2][9] != "110105********002X" || rows[2][3] != "139****5678" {
+		t.Errorf("masked export: %v", rows)
+	}
+	rows = read("1")
+	if rows[2][9] != id || rows[2][3] != "13912345678" {
+		t.Errorf("full export: %v", rows[2])
+	}
+	logs, _, err := e.db.FindAuditEntries(ctx, app.System, store.AuditFilter{Action: "household_export"})
+	if err != nil || len(logs) != 2 || !strings.Contains(logs[0].Summary, "报县民政局核对") {
+		t.Errorf("export audit: %d %v", len(logs), err)
+	}
+}

@@ -83,7 +83,7 @@ func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	d := view.HouseholdList{CanWrite: can(r, auth.AssistWrite), Pager: view.Pager{Total: total, Offset: f.Offset,
+	d := view.HouseholdList{Query: q.Encode(), CanWrite: can(r, auth.AssistWrite), Pager: view.Pager{Total: total, Offset: f.Offset,
 		Limit: f.Limit, Query: q}, Filter: []view.Field{
 		{Name: "org_id", Label: "所在单位", Value: q.Get("org_id"), Options: s.assistOrgOptions(r, "全部")},
 		{Name: "category", Label: "类别", Value: q.Get("category"), Options: assistCategoryOptions("全部")},

@@ -95,6 +95,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.electionRoutes(),
 		s.consultTopicRoutes(),
 		s.assistFiguresRoutes(),
+		s.assistExportRoutes(),
 		s.consultStatsRoutes(),
 		s.consultGraphRoutes(),
 		s.roomRoutes(),
