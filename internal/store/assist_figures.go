@@ -95,7 +95,7 @@ func (db *DB) FindAssistFigures(ctx context.Context, actor app.Actor, orgID int6
 	if err != nil {
 		return out, err
 	}
-	path, committee, err := db.assistScope(ctx, actor, orgID, &out, &who)
+	path, _, err := db.assistScope(ctx, actor, orgID, &out, &who)
 	if err != nil {
 		return out, err
 	}
@@ -116,25 +116,8 @@ func (db *DB) FindAssistFigures(ctx context.Context, actor app.Actor, orgID int6
 	if err != nil {
 		return out, app.Internal(err, "assist period")
 	}
-	// Cadres paired on the last day: for a committee's whole subtree its
-	// pairings by committee, otherwise through the households' organisations.
-	const onRegister = ` AND h.registered_on <= $2 AND (h.exited_on = '' OR h.exited_on > $2)`
-	// Below a committee: from the organisations' households (a township
-	// holds a tenth of a county's) to their pairings.
-	q := `SELECT COUNT(DISTINCT p.cadre_id) FROM household h JOIN pairing p ON p.household_id = h.id
-		WHERE h.org_id IN (SELECT o.id FROM org o WHERE o.path LIKE $1 || '%')
-		AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)` + onRegister
-	args := []any{path, last}
-	if committee != 0 {
-		// A committee's own pairings, from the covering index alone: a
-		// household leaves the register only once its pairings have ended
-		// (UpdateHousehold), so an active pairing is one of a registered household.
-		q = `SELECT COUNT(DISTINCT p.cadre_id) FROM pairing p
-			WHERE p.committee_id = $1 AND p.household_id IS NOT NULL AND p.starts_on <= $2 AND (p.ends_on = '' OR p.ends_on > $2)`
-		args = []any{committee, last}
-	}
-	if err := db.read.QueryRowContext(ctx, q, args...).Scan(&f.Cadres); err != nil {
-		return out, app.Internal(err, "assist cadres")
+	if f.Cadres, err = db.assistCadres(ctx, out.OrgID, path, p.To); err != nil {
+		return out, err
 	}
 	from, _ := p.firstDay()
 	if err := db.enterpriseFigures(ctx, f, path, from.String(), last); err != nil {
@@ -161,6 +144,18 @@ func (db *DB) FindAssistFigures(ctx context.Context, actor app.Actor, orgID int6
 		}
 	}
 	return out, db.assistSentences(ctx, &out, who)
+}
+
+// assistCadres counts the cadres paired with registered households of an
+// organisation at the end of month, from assist_org_cadre: the
+// organisation's own rows, and for an organisation above committees
+// (a city) those of the committees below it (the platform: all committees).
+func (db *DB) assistCadres(ctx context.Context, orgID int64, path, month string) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT c.org_id, c.cadre_id FROM assist_org_cadre c
+		WHERE c.org_id IN (SELECT o.id FROM org o WHERE o.id = $1 OR (o.path LIKE $2 || '%' AND o.id = o.committee_id))
+		AND c.month <= $3 GROUP BY c.org_id, c.cadre_id HAVING SUM(c.households) > 0) x`, orgID, path, month).Scan(&n)
+	return n, app.Internal(err, "assist cadres")
 }
 
 // assistScope resolves the organisation of the figures: its path, and its

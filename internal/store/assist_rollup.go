@@ -78,6 +78,12 @@ func nextMonth(key string) string {
 	return monthKey(app.DateOf(time.Date(y, time.Month(m)+1, 1, 0, 0, 0, 0, time.UTC)))
 }
 
+// pairingSpan is a pairing's cadre and dates.
+type pairingSpan struct {
+	cadre    int64
+	from, to string
+}
+
 // stockDelta is one month's change of a household's contribution.
 type stockDelta struct {
 	Households    int            `json:"h,omitempty"`
@@ -85,6 +91,7 @@ type stockDelta struct {
 	Paired        int            `json:"ph,omitempty"`
 	PairedPersons int            `json:"pp,omitempty"`
 	Categories    map[string]int `json:"c,omitempty"` // paired persons by category
+	Cadres        map[int64]int  `json:"k,omitempty"` // households paired with each cadre
 }
 
 // householdStock is a household's contribution by month.
@@ -94,15 +101,15 @@ type householdStock map[string]stockDelta
 // month it is on the register (registered on or before the day, not exited
 // by it) and paired (an active pairing on the day) or not; the
 // contribution is the change from one month's end to the next.
-func contribution(registered, exited string, persons int, categories map[string]int, pairings [][2]string) householdStock {
+func contribution(registered, exited string, persons int, categories map[string]int, pairings []pairingSpan) householdStock {
 	events := []string{registered}
 	if exited != "" {
 		events = append(events, exited)
 	}
 	for _, p := range pairings {
-		events = append(events, p[0])
-		if p[1] != "" {
-			events = append(events, p[1])
+		events = append(events, p.from)
+		if p.to != "" {
+			events = append(events, p.to)
 		}
 	}
 	months := map[string]bool{}
@@ -116,21 +123,39 @@ func contribution(registered, exited string, persons int, categories map[string]
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	state := func(day string) (bool, bool) {
+	state := func(day string) (bool, bool, map[int64]bool) {
 		onRegister := registered <= day && (exited == "" || exited > day)
-		paired := false
+		cadres := map[int64]bool{}
 		for _, p := range pairings {
-			if p[0] <= day && (p[1] == "" || p[1] > day) {
-				paired = true
+			if onRegister && p.from <= day && (p.to == "" || p.to > day) {
+				cadres[p.cadre] = true
 			}
 		}
-		return onRegister, onRegister && paired
+		return onRegister, len(cadres) > 0, cadres
 	}
 	out := householdStock{}
 	var wasReg, wasPaired bool
+	was := map[int64]bool{}
 	for _, k := range keys {
-		reg, paired := state(monthEnd(k).String())
+		reg, paired, cadres := state(monthEnd(k).String())
 		var d stockDelta
+		for c := range cadres {
+			if !was[c] {
+				if d.Cadres == nil {
+					d.Cadres = map[int64]int{}
+				}
+				d.Cadres[c]++
+			}
+		}
+		for c := range was {
+			if !cadres[c] {
+				if d.Cadres == nil {
+					d.Cadres = map[int64]int{}
+				}
+				d.Cadres[c]--
+			}
+		}
+		was = cadres
 		if reg != wasReg {
 			sign := map[bool]int{true: 1, false: -1}[reg]
 			d.Households, d.Persons = sign, sign*persons
@@ -143,7 +168,7 @@ func contribution(registered, exited string, persons int, categories map[string]
 				d.Categories[c] = sign * n
 			}
 		}
-		if d.Households != 0 || d.Paired != 0 {
+		if d.Households != 0 || d.Paired != 0 || len(d.Cadres) > 0 {
 			out[k] = d
 		}
 		wasReg, wasPaired = reg, paired
@@ -184,14 +209,14 @@ func (tx *Tx) restockHousehold(ctx context.Context, householdID int64) error {
 	if err := rows.Err(); err != nil {
 		return app.Internal(err, "restock household: persons")
 	}
-	var pairings [][2]string
-	prows, err := tx.QueryContext(ctx, `SELECT starts_on, ends_on FROM pairing WHERE household_id = $1`, householdID)
+	var pairings []pairingSpan
+	prows, err := tx.QueryContext(ctx, `SELECT cadre_id, starts_on, ends_on FROM pairing WHERE household_id = $1`, householdID)
 	if err != nil {
 		return app.Internal(err, "restock household: pairings")
 	}
 	for prows.Next() {
-		var p [2]string
-		if err := prows.Scan(&p[0], &p[1]); err != nil {
+		var p pairingSpan
+		if err := prows.Scan(&p.cadre, &p.from, &p.to); err != nil {
 			prows.Close()
 			return app.Internal(err, "restock household: pairings")
 		}
@@ -232,9 +257,34 @@ func (tx *Tx) restockHousehold(ctx context.Context, householdID int64) error {
 	return app.Internal(err, "restock household: save")
 }
 
-// applyStock adds sign × a contribution to an organisation's stock rows.
+// applyStock adds sign × a contribution to an organisation's stock rows
+// (and the cadre rows of the organisation and every one above it).
 func (tx *Tx) applyStock(ctx context.Context, orgID int64, s householdStock, sign int) error {
+	// The cadre rows go to the organisation and those above it up to its
+	// committee: cadres belong to a committee, and a city's count adds its
+	// counties' (assistCadres).
+	var path string
+	var committee int64
+	if err := tx.QueryRowContext(ctx, `SELECT path, committee_id FROM org WHERE id = $1`, orgID).Scan(&path, &committee); err != nil {
+		return app.Internal(err, "assist stock: org")
+	}
+	var orgs []int64
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		var id int64
+		if _, err := fmt.Sscan(part, &id); err == nil && (id == committee || len(orgs) > 0) {
+			orgs = append(orgs, id)
+		}
+	}
 	for month, d := range s {
+		for c, n := range d.Cadres {
+			for _, o := range orgs {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO assist_org_cadre (org_id, cadre_id, month, households)
+					VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, cadre_id, month) DO UPDATE SET
+					households = assist_org_cadre.households + excluded.households`, o, c, month, sign*n); err != nil {
+					return app.Internal(err, "assist stock cadres")
+				}
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO assist_org_stock (org_id, month, households, persons, paired, paired_persons)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, month) DO UPDATE SET
 			households = assist_org_stock.households + excluded.households, persons = assist_org_stock.persons + excluded.persons,
@@ -370,6 +420,7 @@ func (db *DB) RebuildAssistRollups(ctx context.Context, actor app.Actor, committ
 		for _, q := range []string{
 			`DELETE FROM assist_org_stock WHERE org_id IN (SELECT id FROM org WHERE committee_id = $1)`,
 			`DELETE FROM assist_org_category WHERE org_id IN (SELECT id FROM org WHERE committee_id = $1)`,
+			`DELETE FROM assist_org_cadre WHERE org_id IN (SELECT id FROM org WHERE committee_id = $1)`,
 			`DELETE FROM assist_org_period WHERE org_id IN (SELECT id FROM org WHERE committee_id = $1)`,
 			`DELETE FROM household_rollup WHERE household_id IN (SELECT id FROM household WHERE committee_id = $1)`,
 			`DELETE FROM household_month WHERE committee_id = $1`,

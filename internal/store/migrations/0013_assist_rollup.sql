@@ -54,3 +54,15 @@ CREATE INDEX pairing_committee ON pairing (committee_id, ends_on, starts_on, cad
 -- them in a month, quarter or year counts the household as visited (aided).
 ALTER TABLE household_month ADD COLUMN paired_visits INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE household_month ADD COLUMN paired_aided INTEGER NOT NULL DEFAULT 0;
+
+-- Per organisation (the household's and each one above it), cadre and
+-- month: the change in the number of registered households the cadre is
+-- paired with there; a cadre counts for an organisation at the end of
+-- month M while its sum up to M is above zero.
+CREATE TABLE assist_org_cadre (
+    org_id     BIGINT NOT NULL,
+    cadre_id   BIGINT NOT NULL,
+    month      TEXT NOT NULL,
+    households INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (org_id, cadre_id, month)
+);
