@@ -55,6 +55,10 @@ func TestSentenceRealFigures(t *testing.T) {
 	if got := e.EnterpriseSentence("主席会议成员和各委办负责同志"); got != "主席会议成员和各委办负责同志11名同志包联企业16家，共收集梳理包联企业经营发展难点堵点问题23条。" {
 		t.Errorf("enterprise sentence: %s", got)
 	}
+	e.EnterpriseRaised = 0
+	if got := e.EnterpriseSentence("县政协"); got != "县政协11名同志包联企业16家。" {
+		t.Errorf("enterprise sentence without problems: %s", got)
+	}
 }
 
 func TestParseYuanAndAid(t *testing.T) {

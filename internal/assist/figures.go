@@ -186,7 +186,10 @@ func (f Figures) EnterpriseSentence(who string) string {
 	if f.Enterprises == 0 {
 		return ""
 	}
-	s := fmt.Sprintf("%s%d名同志包联企业%d家，共收集梳理包联企业经营发展难点堵点问题%d条", who, f.Liaisons, f.Enterprises, f.EnterpriseRaised)
+	s := fmt.Sprintf("%s%d名同志包联企业%d家", who, f.Liaisons, f.Enterprises)
+	if f.EnterpriseRaised > 0 {
+		s += fmt.Sprintf("，共收集梳理包联企业经营发展难点堵点问题%d条", f.EnterpriseRaised)
+	}
 	if f.EnterpriseSolved > 0 {
 		s += fmt.Sprintf("，已解决%d条", f.EnterpriseSolved)
 	}
