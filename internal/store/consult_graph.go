@@ -9,6 +9,7 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/consult"
+	"xieshang/internal/proposal"
 	"xieshang/internal/workflow"
 )
 
@@ -16,24 +17,40 @@ import (
 // kind of record, or the built-in one until it saves its own. Townships and
 // villages use their committee's graph.
 
-// GraphKindTopic is the graph of consultation topics.
-const GraphKindTopic = "topic"
+// Graph kinds: consultation topics and proposals.
+const (
+	GraphKindTopic    = "topic"
+	GraphKindProposal = "proposal"
+)
 
 // builtInGraph returns the platform's graph for a kind.
 func builtInGraph(kind string) (workflow.Graph, error) {
 	switch kind {
 	case GraphKindTopic:
 		return consult.TopicGraph(), nil
+	case GraphKindProposal:
+		return proposal.Graph(), nil
 	}
 	return workflow.Graph{}, app.Errorf(app.EINVALID, "未知的流程类型“%s”", kind)
 }
 
 // graphRequirements lists the requirement codes the store checks for a kind.
 func graphRequirements(kind string) map[string]string {
-	if kind == GraphKindTopic {
+	switch kind {
+	case GraphKindTopic:
 		return consult.Requirements
+	case GraphKindProposal:
+		return proposal.Requirements
 	}
 	return nil
+}
+
+// graphRoles lists the account roles a kind's transitions may name.
+func graphRoles(kind string) []string {
+	if kind == GraphKindProposal {
+		return proposal.Roles
+	}
+	return consult.Roles
 }
 
 // readGraph reads committee's graph of kind, the built-in one without a row.
@@ -112,7 +129,7 @@ func (db *DB) saveGraph(ctx context.Context, actor app.Actor, committeeID int64,
 	if _, err := builtInGraph(g.Kind); err != nil {
 		return err
 	}
-	if errs := g.Validate(consult.Roles, graphRequirements(g.Kind)); len(errs) > 0 {
+	if errs := g.Validate(graphRoles(g.Kind), graphRequirements(g.Kind)); len(errs) > 0 {
 		return errs.Err()
 	}
 	raw, err := json.Marshal(g)
@@ -159,9 +176,10 @@ func (db *DB) saveGraph(ctx context.Context, actor app.Actor, committeeID int64,
 			committeeID, g.Kind); err != nil {
 			return app.Internal(err, "save graph")
 		}
-		summary := fmt.Sprintf("修改%s的议题流程（%d个状态，%d个流转）", c.Name, len(g.States), len(g.Transitions))
+		what := map[string]string{GraphKindTopic: "议题", GraphKindProposal: "提案"}[g.Kind]
+		summary := fmt.Sprintf("修改%s的%s流程（%d个状态，%d个流转）", c.Name, what, len(g.States), len(g.Transitions))
 		if reset {
-			summary = fmt.Sprintf("%s的议题流程恢复为平台内置流程", c.Name)
+			summary = fmt.Sprintf("%s的%s流程恢复为平台内置流程", c.Name, what)
 		} else if _, err := tx.ExecContext(ctx, `INSERT INTO flow_graph (committee_id, kind, graph_json, updated_by, updated_at)
 			VALUES ($1, $2, $3, $4, $5)`, committeeID, g.Kind, string(raw), actor.AccountID, tx.Now); err != nil {
 			return app.Internal(err, "save graph")

@@ -8,6 +8,7 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/consult"
+	"xieshang/internal/proposal"
 	"xieshang/internal/store"
 	"xieshang/internal/storetest"
 	"xieshang/internal/workflow"
@@ -367,6 +368,44 @@ func TestTopicRoom(t *testing.T) {
 			Source: consult.FromRoom, RoomID: room.ID})
 		if app.ErrorFields(err).Get("room_id") == "" {
 			t.Errorf("a county topic names a village's room: %v", err)
+		}
+	})
+}
+
+// The proposal workflow is kept by the same mechanism: a committee adds a
+// pre-review step (预审) between submission and filing; bad graphs are
+// refused with the proposal roles and requirements.
+func TestProposalGraphIsData(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := buildTree(t, db)
+		office := actorAt(tr.countyA)
+		g, own, err := db.FindGraph(ctx, office, 0, store.GraphKindProposal)
+		if err != nil || own || g.Initial != proposal.Draft {
+			t.Fatalf("built-in proposal graph: %v %v", own, err)
+		}
+		g.States = append(g.States, workflow.State{Code: "prereview", Label: "预审", Progress: 15, DueDays: 10})
+		for i, tr := range g.Transitions {
+			if tr.From == proposal.Submitted && tr.To == proposal.Filed {
+				g.Transitions[i].From = "prereview"
+			}
+		}
+		g.Transitions = append(g.Transitions, workflow.Transition{From: proposal.Submitted, To: "prereview", Label: "送预审",
+			Roles: []string{"office"}})
+		if err := db.SaveGraph(ctx, office, tr.countyA.ID, g); err != nil {
+			t.Fatalf("save: %v", err)
+		}
+		saved, own, _ := db.FindGraph(ctx, office, 0, store.GraphKindProposal)
+		if _, err := saved.Check(proposal.Submitted, proposal.Filed, "office"); !own || err == nil {
+			t.Error("the old step survives the edit")
+		}
+		if _, err := saved.Check("prereview", proposal.Filed, "office"); err != nil {
+			t.Errorf("the new step: %v", err)
+		}
+		// A topic requirement is not a proposal requirement.
+		g.Transitions[0].Requires = []string{consult.NeedResearch}
+		if err := db.SaveGraph(ctx, office, tr.countyA.ID, g); app.ErrorFields(err).Get("transitions") == "" {
+			t.Errorf("a topic requirement in a proposal graph: %v", err)
 		}
 	})
 }

@@ -1,0 +1,94 @@
+package proposal
+
+import (
+	"testing"
+
+	"xieshang/internal/app"
+)
+
+func TestGraphIsValidAndFollowsTheLifecycle(t *testing.T) {
+	g := Graph()
+	if errs := g.Validate(Roles, Requirements); len(errs) != 0 {
+		t.Fatalf("built-in graph: %v", errs)
+	}
+	path := []string{Draft, Cosigning, Submitted, Filed, Assigned, Accepted, Replied, ReplyReturned, Replied, Rated, Closed}
+	for i := 1; i < len(path); i++ {
+		found := false
+		for _, tr := range g.Transitions {
+			if tr.From == path[i-1] && tr.To == path[i] {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no transition %s → %s", path[i-1], path[i])
+		}
+	}
+	// Who may take what: a member does not file, a unit does not rate, the office does not rate for the proposer.
+	for _, c := range []struct{ from, to, role string }{
+		{Submitted, Filed, "member"}, {Replied, Rated, "unit"}, {Filed, Assigned, "unit"}, {Assigned, ReturnAsked, "office"},
+	} {
+		if _, err := g.Check(c.from, c.to, c.role); app.ErrorCode(err) != app.EFORBIDDEN {
+			t.Errorf("%s may take %s → %s: %v", c.role, c.from, c.to, err)
+		}
+	}
+	if _, err := g.Check(Submitted, Closed, "office"); app.ErrorCode(err) != app.ECONFLICT {
+		t.Errorf("submitted → closed allowed: %v", err)
+	}
+}
+
+func TestNumber(t *testing.T) {
+	for _, c := range []struct {
+		term, session, seq int
+		want               string
+	}{
+		{13, 4, 123, "第十三届第四次会议第0123号"},
+		{10, 1, 1, "第十届第一次会议第0001号"},
+		{14, 2, 10234, "第十四届第二次会议第10234号"},
+	} {
+		if got := Number(c.term, c.session, c.seq); got != c.want {
+			t.Errorf("Number(%d, %d, %d) = %s, want %s", c.term, c.session, c.seq, got, c.want)
+		}
+	}
+}
+
+func TestRulesDeadlines(t *testing.T) {
+	r := DefaultRules()
+	if got := r.ReplyDeadline(app.MustDate("2026-03-15")); got != app.MustDate("2026-06-15") {
+		t.Errorf("reply deadline %v", got)
+	}
+	if got := r.CosignDeadline(app.MustDate("2026-01-10")); got != app.MustDate("2026-01-25") {
+		t.Errorf("co-sign deadline %v", got)
+	}
+}
+
+func TestCheckReply(t *testing.T) {
+	if errs := CheckReply(GradeB, "", true); len(errs) != 0 {
+		t.Errorf("B with a document: %v", errs)
+	}
+	if errs := CheckReply(GradeC, "", true); errs.Get("reason") == "" {
+		t.Error("C without a reason")
+	}
+	if errs := CheckReply("", "", false); errs.Get("grade") == "" || errs.Get("document") == "" {
+		t.Errorf("no grade, no document: %v", errs)
+	}
+	if GradeA.Label() != "A类（已解决或采纳）" || !FairlySatisfied.Valid() || Satisfaction("ok").Valid() ||
+		FairlySatisfied.Label() != "基本满意" || Phone.Label() != "电话沟通" {
+		t.Error("labels")
+	}
+}
+
+// Adopted reports score in full alone, half shared or merged, a quarter both.
+func TestShare(t *testing.T) {
+	for _, c := range []struct {
+		co     int
+		merged bool
+		want   int
+	}{{0, false, 4}, {2, false, 2}, {0, true, 2}, {1, true, 1}} {
+		if got := Share(c.co, c.merged); got != c.want {
+			t.Errorf("Share(%d, %v) = %d quarters, want %d", c.co, c.merged, got, c.want)
+		}
+	}
+	if Province.Label() != "省级采用" || len(Levels) != 4 {
+		t.Error("levels")
+	}
+}
