@@ -152,3 +152,34 @@ func TestHouseholdExport(t *testing.T) {
 		t.Errorf("export audit: %d %v", len(logs), err)
 	}
 }
+
+// A problem closed without a resolution comes back on the list page with
+// the reason and what was typed; nothing changes.
+func TestProblemStatusFormErrors(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := app.Actor{AccountID: 1, Name: "测试", Role: "office", OrgID: e.countyA.ID, Path: e.countyA.Path, CommitteeID: e.countyA.ID}
+	hh, err := e.db.CreateHousehold(ctx, a, store.HouseholdInput{OrgID: e.village.ID, HeadName: "赵大娘", RegisteredOn: e.db.Today()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := e.db.CreateProblem(ctx, a, store.ProblemInput{HouseholdID: hh.ID, Category: "housing", Description: "屋顶漏雨",
+		RaisedOn: e.db.Today()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("office-a")
+	res := c.post("/problems/"+id(pr.ID)+"/status", map[string][]string{"status": {"solved"}, "resolved_on": {e.db.Today().String()}})
+	b := body(res)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "请填写解决情况") ||
+		!strings.Contains(b, `value="`+e.db.Today().String()+`"`) || !strings.Contains(b, "屋顶漏雨") {
+		t.Fatalf("closed without a resolution: %d\n%s", res.StatusCode, b)
+	}
+	got, _ := e.db.FindProblemByID(ctx, a, pr.ID)
+	if got.Status != assist.ProblemOpen {
+		t.Errorf("status changed to %s", got.Status)
+	}
+	if res := c.post("/problems/999999/status", map[string][]string{"status": {"solved"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown problem: %d", res.StatusCode)
+	}
+}

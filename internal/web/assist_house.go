@@ -6,6 +6,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"xieshang/internal/app"
@@ -587,6 +588,12 @@ func problemStatusOptions(first string) []view.Option {
 }
 
 func (s *Server) problemList(w http.ResponseWriter, r *http.Request) error {
+	return s.renderProblemList(w, r, http.StatusOK, nil, nil)
+}
+
+// renderProblemList shows the problem list; after a refused status change
+// the form comes back with what was typed and why it was refused.
+func (s *Server) renderProblemList(w http.ResponseWriter, r *http.Request, status int, posted url.Values, formErr error) error {
 	f := problemFilter(r)
 	f.HouseholdID = queryID(r, "household_id")
 	ps, total, err := s.db.FindProblems(r.Context(), actor(r), f)
@@ -612,14 +619,25 @@ func (s *Server) problemList(w http.ResponseWriter, r *http.Request) error {
 		d.Rows = append(d.Rows, view.SimpleRow{Cells: []string{"#" + app.Itoa(p.ID) + " " + p.Description, p.Target,
 			p.CategoryLabel, p.Department, p.StatusLabel, p.RaisedOn.String(), res}})
 	}
-	if can(r, auth.AssistVisit) && len(ps) > 0 {
-		d.Forms = append(d.Forms, view.AssistForm{Title: "变更问题状态", Action: "/problems/0/status", Submit: "保存",
+	if can(r, auth.AssistVisit) && (len(ps) > 0 || formErr != nil) {
+		form := view.AssistForm{Title: "变更问题状态", Action: "/problems/0/status", Submit: "保存",
 			Fields: []view.Field{{Name: "id", Label: "问题编号", Required: true},
 				{Name: "status", Label: "状态", Required: true, Options: problemStatusOptions("")},
 				{Name: "resolution", Label: "解决情况", Type: "textarea"},
-				{Name: "resolved_on", Label: "办结日期", Type: "date"}}})
+				{Name: "resolved_on", Label: "办结日期", Type: "date"}}}
+		if formErr != nil {
+			form.Errs = app.ErrorFields(formErr)
+			if len(form.Errs) == 0 {
+				form.Msg = app.ErrorMessage(formErr)
+			}
+			for i := range form.Fields {
+				form.Fields[i].Value = posted.Get(form.Fields[i].Name)
+				form.Fields[i] = view.FieldFrom(form.Errs, form.Fields[i])
+			}
+		}
+		d.Forms = append(d.Forms, form)
 	}
-	return render(w, r, http.StatusOK, view.SimpleListPage(page(r, "问题清单", "assist"), d))
+	return render(w, r, status, view.SimpleListPage(page(r, "问题清单", "assist"), d))
 }
 
 func (s *Server) problemCreate(w http.ResponseWriter, r *http.Request) error {
@@ -664,10 +682,13 @@ func (s *Server) problemChange(w http.ResponseWriter, r *http.Request) error {
 	ch := store.ProblemChange{Status: assist.ProblemStatus(f.Str("status")), Resolution: f.Str("resolution"),
 		ResolvedOn: f.Date("resolved_on"), UnitID: f.ID("unit_id"), Department: f.Str("department")}
 	if len(f.Errs) > 0 {
-		return f.Errs.Err()
+		return s.renderProblemList(w, r, http.StatusUnprocessableEntity, r.PostForm, f.Errs.Err())
 	}
 	if _, err := s.db.ChangeProblem(r.Context(), actor(r), id, ch); err != nil {
-		return err
+		if !formError(err) || app.ErrorCode(err) == app.ENOTFOUND {
+			return err
+		}
+		return s.renderProblemList(w, r, formStatus(err), r.PostForm, err)
 	}
 	return redirect(w, r, "/problems?ok=saved")
 }
