@@ -183,3 +183,18 @@ func TestProblemStatusFormErrors(t *testing.T) {
 		t.Errorf("unknown problem: %d", res.StatusCode)
 	}
 }
+
+// A refused handover comes back on the pairings page with its reason.
+func TestPairingFormErrors(t *testing.T) {
+	e := newEnv(t)
+	c := e.login("office-a")
+	res := c.post("/pairings/0/handover", map[string][]string{"pairing_id": {"999999"}, "to_cadre_id": {"1"}, "on": {"2026-01-01"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown pairing: %d", res.StatusCode)
+	}
+	res = c.post("/cadres", map[string][]string{"org_id": {id(e.countyA.ID)}, "name": {""}, "phone": {"12ab"}})
+	if b := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "登记帮扶干部") ||
+		!strings.Contains(b, `value="12ab"`) {
+		t.Errorf("bad cadre: %d\n%s", res.StatusCode, b)
+	}
+}

@@ -7,6 +7,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"xieshang/internal/app"
@@ -587,13 +588,55 @@ func problemStatusOptions(first string) []view.Option {
 	return opts
 }
 
+// formFailure is a refused form of a list page: which form (its action),
+// what was posted, and why.
+type formFailure struct {
+	action string
+	posted url.Values
+	err    error
+}
+
+// refill puts what was posted and why it was refused into the form that
+// posted it, so the list page shows it again with its messages.
+func refill(forms []view.AssistForm, ff *formFailure) {
+	if ff == nil {
+		return
+	}
+	for i := range forms {
+		// The list's forms post to /pairings/0/end and the like; the same
+		// action from a record's own page names its id instead of 0.
+		if path.Base(forms[i].Action) != path.Base(ff.action) {
+			continue
+		}
+		forms[i].Errs = app.ErrorFields(ff.err)
+		if len(forms[i].Errs) == 0 {
+			forms[i].Msg = app.ErrorMessage(ff.err)
+		}
+		for j := range forms[i].Fields {
+			if v, ok := ff.posted[forms[i].Fields[j].Name]; ok && len(v) > 0 {
+				forms[i].Fields[j].Value = v[0]
+			}
+			forms[i].Fields[j] = view.FieldFrom(forms[i].Errs, forms[i].Fields[j])
+		}
+	}
+}
+
+// listFailed answers a refused list-page form: the page again (4xx) for an
+// expected error, the error itself otherwise (not found, forbidden, internal).
+func listFailed(err error, r *http.Request, again func(status int, ff *formFailure) error) error {
+	if !formError(err) || app.ErrorCode(err) == app.ENOTFOUND || app.ErrorCode(err) == app.EFORBIDDEN {
+		return err
+	}
+	return again(formStatus(err), &formFailure{action: r.URL.Path, posted: r.PostForm, err: err})
+}
+
 func (s *Server) problemList(w http.ResponseWriter, r *http.Request) error {
-	return s.renderProblemList(w, r, http.StatusOK, nil, nil)
+	return s.renderProblemList(w, r, http.StatusOK, nil)
 }
 
 // renderProblemList shows the problem list; after a refused status change
 // the form comes back with what was typed and why it was refused.
-func (s *Server) renderProblemList(w http.ResponseWriter, r *http.Request, status int, posted url.Values, formErr error) error {
+func (s *Server) renderProblemList(w http.ResponseWriter, r *http.Request, status int, ff *formFailure) error {
 	f := problemFilter(r)
 	f.HouseholdID = queryID(r, "household_id")
 	ps, total, err := s.db.FindProblems(r.Context(), actor(r), f)
@@ -619,23 +662,13 @@ func (s *Server) renderProblemList(w http.ResponseWriter, r *http.Request, statu
 		d.Rows = append(d.Rows, view.SimpleRow{Cells: []string{"#" + app.Itoa(p.ID) + " " + p.Description, p.Target,
 			p.CategoryLabel, p.Department, p.StatusLabel, p.RaisedOn.String(), res}})
 	}
-	if can(r, auth.AssistVisit) && (len(ps) > 0 || formErr != nil) {
-		form := view.AssistForm{Title: "变更问题状态", Action: "/problems/0/status", Submit: "保存",
+	if can(r, auth.AssistVisit) && (len(ps) > 0 || ff != nil) {
+		d.Forms = append(d.Forms, view.AssistForm{Title: "变更问题状态", Action: "/problems/0/status", Submit: "保存",
 			Fields: []view.Field{{Name: "id", Label: "问题编号", Required: true},
 				{Name: "status", Label: "状态", Required: true, Options: problemStatusOptions("")},
 				{Name: "resolution", Label: "解决情况", Type: "textarea"},
-				{Name: "resolved_on", Label: "办结日期", Type: "date"}}}
-		if formErr != nil {
-			form.Errs = app.ErrorFields(formErr)
-			if len(form.Errs) == 0 {
-				form.Msg = app.ErrorMessage(formErr)
-			}
-			for i := range form.Fields {
-				form.Fields[i].Value = posted.Get(form.Fields[i].Name)
-				form.Fields[i] = view.FieldFrom(form.Errs, form.Fields[i])
-			}
-		}
-		d.Forms = append(d.Forms, form)
+				{Name: "resolved_on", Label: "办结日期", Type: "date"}}})
+		refill(d.Forms, ff)
 	}
 	return render(w, r, status, view.SimpleListPage(page(r, "问题清单", "assist"), d))
 }
@@ -681,19 +714,21 @@ func (s *Server) problemChange(w http.ResponseWriter, r *http.Request) error {
 	}
 	ch := store.ProblemChange{Status: assist.ProblemStatus(f.Str("status")), Resolution: f.Str("resolution"),
 		ResolvedOn: f.Date("resolved_on"), UnitID: f.ID("unit_id"), Department: f.Str("department")}
+	again := func(status int, ff *formFailure) error { return s.renderProblemList(w, r, status, ff) }
 	if len(f.Errs) > 0 {
-		return s.renderProblemList(w, r, http.StatusUnprocessableEntity, r.PostForm, f.Errs.Err())
+		return listFailed(f.Errs.Err(), r, again)
 	}
 	if _, err := s.db.ChangeProblem(r.Context(), actor(r), id, ch); err != nil {
-		if !formError(err) || app.ErrorCode(err) == app.ENOTFOUND {
-			return err
-		}
-		return s.renderProblemList(w, r, formStatus(err), r.PostForm, err)
+		return listFailed(err, r, again)
 	}
 	return redirect(w, r, "/problems?ok=saved")
 }
 
 func (s *Server) cadreList(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCadreList(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderCadreList(w http.ResponseWriter, r *http.Request, status int, ff *formFailure) error {
 	cs, err := s.db.FindCadres(r.Context(), actor(r), store.CadreFilter{OrgID: queryID(r, "org_id")})
 	if err != nil {
 		return err
@@ -716,8 +751,9 @@ func (s *Server) cadreList(w http.ResponseWriter, r *http.Request) error {
 				{Name: "left_on", Label: "离岗日期", Type: "date", Required: true, Value: s.db.Today().String()},
 				{Name: "successor_id", Label: "接替干部", Options: s.cadreOptions(r, "不移交（结束结对）")},
 				{Name: "reason", Label: "原因"}}})
+		refill(d.Forms, ff)
 	}
-	return render(w, r, http.StatusOK, view.SimpleListPage(page(r, "帮扶干部", "assist"), d))
+	return render(w, r, status, view.SimpleListPage(page(r, "帮扶干部", "assist"), d))
 }
 
 func (s *Server) cadreCreate(w http.ResponseWriter, r *http.Request) error {
@@ -727,11 +763,12 @@ func (s *Server) cadreCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := store.CadreInput{OrgID: f.ID("org_id"), Name: f.Str("name"), Post: f.Str("post"), Phone: f.Str("phone"),
 		MemberID: f.ID("member_id"), AccountID: f.ID("account_id")}
+	again := func(status int, ff *formFailure) error { return s.renderCadreList(w, r, status, ff) }
 	if len(f.Errs) > 0 {
-		return f.Errs.Err()
+		return listFailed(f.Errs.Err(), r, again)
 	}
 	if _, err := s.db.CreateCadre(r.Context(), actor(r), in); err != nil {
-		return err
+		return listFailed(err, r, again)
 	}
 	return redirect(w, r, "/cadres?ok=saved")
 }
@@ -746,16 +783,21 @@ func (s *Server) cadreLeave(w http.ResponseWriter, r *http.Request) error {
 		id = f.ID("cadre_id")
 	}
 	left, succ, reason := f.Date("left_on"), f.ID("successor_id"), f.Str("reason")
+	again := func(status int, ff *formFailure) error { return s.renderCadreList(w, r, status, ff) }
 	if len(f.Errs) > 0 {
-		return f.Errs.Err()
+		return listFailed(f.Errs.Err(), r, again)
 	}
 	if _, err := s.db.CadreLeaves(r.Context(), actor(r), id, left, succ, reason); err != nil {
-		return err
+		return listFailed(err, r, again)
 	}
 	return redirect(w, r, "/cadres?ok=saved")
 }
 
 func (s *Server) pairingList(w http.ResponseWriter, r *http.Request) error {
+	return s.renderPairingList(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderPairingList(w http.ResponseWriter, r *http.Request, status int, ff *formFailure) error {
 	ps, err := s.db.FindPairings(r.Context(), actor(r), store.PairingFilter{CadreID: queryID(r, "cadre_id"),
 		Kind: r.URL.Query().Get("kind"), Active: r.URL.Query().Get("active") == "1"})
 	if err != nil {
@@ -781,8 +823,9 @@ func (s *Server) pairingList(w http.ResponseWriter, r *http.Request) error {
 				{Name: "pairing_id", Label: "结对编号", Required: true},
 				{Name: "ends_on", Label: "结束日期", Type: "date", Required: true, Value: s.db.Today().String()},
 				{Name: "reason", Label: "原因", Required: true}}})
+		refill(d.Forms, ff)
 	}
-	return render(w, r, http.StatusOK, view.SimpleListPage(page(r, "结对关系", "assist"), d))
+	return render(w, r, status, view.SimpleListPage(page(r, "结对关系", "assist"), d))
 }
 
 func pairingFormID(r *http.Request, f *form) int64 {
@@ -798,11 +841,12 @@ func (s *Server) pairingHandover(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id, to, on, reason := pairingFormID(r, f), f.ID("to_cadre_id"), f.Date("on"), f.Str("reason")
+	again := func(status int, ff *formFailure) error { return s.renderPairingList(w, r, status, ff) }
 	if len(f.Errs) > 0 {
-		return f.Errs.Err()
+		return listFailed(f.Errs.Err(), r, again)
 	}
 	if _, err := s.db.HandoverPairing(r.Context(), actor(r), id, to, on, reason); err != nil {
-		return err
+		return listFailed(err, r, again)
 	}
 	return redirect(w, r, "/pairings?ok=saved")
 }
@@ -813,11 +857,12 @@ func (s *Server) pairingEnd(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id, on, reason := pairingFormID(r, f), f.Date("ends_on"), f.Str("reason")
+	again := func(status int, ff *formFailure) error { return s.renderPairingList(w, r, status, ff) }
 	if len(f.Errs) > 0 {
-		return f.Errs.Err()
+		return listFailed(f.Errs.Err(), r, again)
 	}
 	if _, err := s.db.EndPairing(r.Context(), actor(r), id, on, reason); err != nil {
-		return err
+		return listFailed(err, r, again)
 	}
 	return redirect(w, r, "/pairings?ok=saved")
 }
