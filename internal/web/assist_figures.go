@@ -34,7 +34,7 @@ func (s *Server) assistFiguresRoutes() []Route {
 }
 
 // assistPeriod reads the period from the query: from/to months, or a
-// year/quarter choice; the current quarter by default.
+// year/quarter choice; the whole current quarter by default.
 func (s *Server) assistPeriod(r *http.Request) store.AssistPeriod {
 	q := r.URL.Query()
 	today := s.db.Today()
@@ -55,8 +55,14 @@ func (s *Server) assistPeriod(r *http.Request) store.AssistPeriod {
 	case "year":
 		return store.AssistPeriod{From: fmt.Sprintf("%d-01", year), To: fmt.Sprintf("%d-12", year)}
 	}
-	first := (int(today.M)-1)/3*3 + 1
-	return store.AssistPeriod{From: fmt.Sprintf("%d-%02d", today.Y, first), To: fmt.Sprintf("%d-%02d", today.Y, today.M)}
+	return quarterOf(today)
+}
+
+// quarterOf is the whole quarter a day falls in (figures are kept by
+// month, quarter and year, so a quarter-to-date is not a period).
+func quarterOf(d app.Date) store.AssistPeriod {
+	first := (int(d.M)-1)/3*3 + 1
+	return store.AssistPeriod{From: fmt.Sprintf("%d-%02d", d.Y, first), To: fmt.Sprintf("%d-%02d", d.Y, first+2)}
 }
 
 func periodText(p store.AssistPeriod) string {
@@ -123,7 +129,7 @@ func (s *Server) assistFilters(r *http.Request) []view.Field {
 	return []view.Field{
 		{Name: "org_id", Label: "组织", Value: q.Get("org_id"), Options: append([]view.Option{{Label: "本账号所属组织"}}, orgs...)},
 		{Name: "year", Label: "年度", Value: year, Options: yearOptions(s.db.Today().Y)[1:]},
-		{Name: "quarter", Label: "期间", Value: q.Get("quarter"), Options: []view.Option{{Label: "本季度至今"},
+		{Name: "quarter", Label: "期间", Value: q.Get("quarter"), Options: []view.Option{{Label: "本季度"},
 			{Value: "year", Label: "全年"}, {Value: "1", Label: "第一季度"}, {Value: "2", Label: "第二季度"},
 			{Value: "3", Label: "第三季度"}, {Value: "4", Label: "第四季度"}}},
 		{Name: "who", Label: "句子主语", Value: q.Get("who"), Hint: "如“县政协”，缺省为组织简称"},

@@ -25,6 +25,10 @@ func TestAssistFiguresPage(t *testing.T) {
 		!strings.Contains(page, "统计期间的月份格式应为") {
 		t.Errorf("bad period: %d", code)
 	}
+	// The default is the whole current quarter, whichever month it is.
+	if code, page := c.get("/assist"); code != http.StatusOK || !strings.Contains(page, "统计期间：") {
+		t.Errorf("default period: %d", code)
+	}
 	var af store.AssistFigures
 	if code := c.api("GET", "/api/v1/assist/figures?from=2026-04&to=2026-06", nil, &af); code != 200 ||
 		af.OrgName != "甲县政协" || af.Period.To != "2026-06" {
