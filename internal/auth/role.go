@@ -74,31 +74,36 @@ const (
 	MemberContact Permission = "member:contact" // see identity numbers and phones unmasked
 	AccountManage Permission = "account:manage"
 	AuditRead     Permission = "audit:read"
-	MeetingRead   Permission = "meeting:read"  // see meetings; a member account sees only those it is expected at
-	MeetingWrite  Permission = "meeting:write" // prepare and run meetings: sign-in, leave, agenda, votes
-	ConsultRead   Permission = "consult:read"  // see consultation plans, topics, rooms and their progress
-	ConsultWrite  Permission = "consult:write" // run consultation: plans, campaigns, topics, outcomes, handling units
-	RoomWrite     Permission = "room:write"    // keep a grassroots room's record and raise topics from it
-	UnitReply     Permission = "unit:reply"    // a handling unit signs for and replies to what was sent to it
-	AssistRead    Permission = "assist:read"   // see assistance: households (masked), pairings, visits, problems, figures
-	AssistWrite   Permission = "assist:write"  // keep the register: households, cadres, pairings, enterprises, campaigns
-	AssistVisit   Permission = "assist:visit"  // record visits, aid and problems (a cadre: only for its own pairings)
-	AssistExport  Permission = "assist:export" // export personal data of households
+	MeetingRead   Permission = "meeting:read"   // see meetings; a member account sees only those it is expected at
+	MeetingWrite  Permission = "meeting:write"  // prepare and run meetings: sign-in, leave, agenda, votes
+	ConsultRead   Permission = "consult:read"   // see consultation plans, topics, rooms and their progress
+	ConsultWrite  Permission = "consult:write"  // run consultation: plans, campaigns, topics, outcomes, handling units
+	RoomWrite     Permission = "room:write"     // keep a grassroots room's record and raise topics from it
+	UnitReply     Permission = "unit:reply"     // a handling unit signs for and replies to what was sent to it
+	AssistRead    Permission = "assist:read"    // see assistance: households (masked), pairings, visits, problems, figures
+	AssistWrite   Permission = "assist:write"   // keep the register: households, cadres, pairings, enterprises, campaigns
+	AssistVisit   Permission = "assist:visit"   // record visits, aid and problems (a cadre: only for its own pairings)
+	AssistExport  Permission = "assist:export"  // export personal data of households
+	ProposalRead  Permission = "proposal:read"  // see proposals and social-conditions reports of the committee
+	ProposalWrite Permission = "proposal:write" // handle them: review, merge, assign, check replies, close, adopt reports
+	ProposalDraft Permission = "proposal:draft" // write proposals and reports, co-sign, rate the handling (a member: its own)
 )
 
 // Permissions lists every permission, for the access-matrix tests.
 var Permissions = []Permission{OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead,
 	MeetingRead, MeetingWrite, ConsultRead, ConsultWrite, RoomWrite, UnitReply, AssistRead, AssistWrite, AssistVisit,
-	AssistExport}
+	AssistExport, ProposalRead, ProposalWrite, ProposalDraft}
 
 // rolePermissions is the grant table: data, not code paths.
 var rolePermissions = map[Role][]Permission{
 	Admin: {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite,
-		ConsultRead, ConsultWrite, RoomWrite, AssistRead, AssistWrite, AssistVisit, AssistExport},
+		ConsultRead, ConsultWrite, RoomWrite, AssistRead, AssistWrite, AssistVisit, AssistExport, ProposalRead, ProposalWrite,
+		ProposalDraft},
 	Office: {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite,
-		ConsultRead, ConsultWrite, RoomWrite, AssistRead, AssistWrite, AssistVisit, AssistExport},
-	Leader:      {OrgRead, MemberRead, MemberContact, MeetingRead, ConsultRead, AssistRead},
-	MemberRole:  {OrgRead, MeetingRead, ConsultRead},
+		ConsultRead, ConsultWrite, RoomWrite, AssistRead, AssistWrite, AssistVisit, AssistExport, ProposalRead, ProposalWrite,
+		ProposalDraft},
+	Leader:      {OrgRead, MemberRead, MemberContact, MeetingRead, ConsultRead, AssistRead, ProposalRead},
+	MemberRole:  {OrgRead, MeetingRead, ConsultRead, ProposalRead, ProposalDraft},
 	Coordinator: {OrgRead, ConsultRead, RoomWrite},
 	Cadre:       {OrgRead, AssistRead, AssistVisit},
 	Unit:        {UnitReply},

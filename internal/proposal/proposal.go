@@ -116,11 +116,41 @@ type Rules struct {
 	CosignDays  int `json:"cosign_days"`  // co-signers may join for this many days after co-signing opens
 	ReplyMonths int `json:"reply_months"` // units reply within this many months of assignment (3: 三个月内办复)
 	SignDays    int `json:"sign_days"`    // units sign for (or ask to return) within this many days
+	// ReportRoles are the account roles besides members and the office
+	// that may submit social-conditions reports (特约信息员: a room's
+	// coordinator, say).
+	ReportRoles []string `json:"report_roles"`
 }
 
 // DefaultRules: 15 days of co-signing, replies within three months, seven
-// days to sign for an assignment.
+// days to sign for an assignment; reports from members and the office.
 func DefaultRules() Rules { return Rules{CosignDays: 15, ReplyMonths: 3, SignDays: 7} }
+
+// Validate checks the rules' ranges and roles.
+func (r Rules) Validate() app.FieldErrors {
+	var errs app.FieldErrors
+	if r.CosignDays < 1 || r.CosignDays > 90 {
+		errs.Add("cosign_days", "联名期限应为1至90天")
+	}
+	if r.ReplyMonths < 1 || r.ReplyMonths > 12 {
+		errs.Add("reply_months", "办理期限应为1至12个月")
+	}
+	if r.SignDays < 1 || r.SignDays > 30 {
+		errs.Add("sign_days", "签收期限应为1至30天")
+	}
+	for _, role := range r.ReportRoles {
+		if role != "coordinator" && role != "cadre" && role != "leader" {
+			errs.Add("report_roles", "可报送社情民意的其他角色只能是议事室联络员、帮扶干部或领导")
+			break
+		}
+	}
+	return errs
+}
+
+// SignDeadline is the day by which a unit signs for an assignment made on assigned.
+func (r Rules) SignDeadline(assigned app.Date) app.Date {
+	return app.DateOf(assigned.Time(time.UTC).AddDate(0, 0, r.SignDays))
+}
 
 // ReplyDeadline is the day a reply is due for an assignment on assigned.
 func (r Rules) ReplyDeadline(assigned app.Date) app.Date {

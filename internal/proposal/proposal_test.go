@@ -92,3 +92,19 @@ func TestShare(t *testing.T) {
 		t.Error("levels")
 	}
 }
+
+func TestRulesValidate(t *testing.T) {
+	if errs := DefaultRules().Validate(); len(errs) != 0 {
+		t.Errorf("default rules: %v", errs)
+	}
+	bad := Rules{CosignDays: 0, ReplyMonths: 13, SignDays: 31, ReportRoles: []string{"unit"}}
+	errs := bad.Validate()
+	for _, f := range []string{"cosign_days", "reply_months", "sign_days", "report_roles"} {
+		if errs.Get(f) == "" {
+			t.Errorf("%s accepted: %v", f, errs)
+		}
+	}
+	if got := DefaultRules().SignDeadline(app.MustDate("2026-03-28")); got != app.MustDate("2026-04-04") {
+		t.Errorf("sign deadline %v", got)
+	}
+}

@@ -51,6 +51,7 @@ type DutyEvent struct {
 	MeetingID   int64     `json:"meeting_id,omitempty"`
 	Source      string    `json:"source"`
 	SourceID    int64     `json:"source_id"`
+	Share       int       `json:"share"` // quarters of the full score: 4 (0 is taken as 4), 2 or 1
 	CreatedAt   time.Time `json:"created_at"`
 }
 
@@ -59,9 +60,12 @@ type DutyEvent struct {
 // again.
 func (tx *Tx) RecordDuty(ctx context.Context, events ...DutyEvent) error {
 	err := tx.insertRows(ctx, `INSERT INTO duty_event (committee_id, member_id, kind, occurred_on, meeting_id, source,
-		source_id, created_at) VALUES `, len(events), func(i int) []any {
+		source_id, share, created_at) VALUES `, len(events), func(i int) []any {
 		e := events[i]
-		return []any{e.CommitteeID, e.MemberID, e.Kind, e.OccurredOn, nullInt(e.MeetingID), e.Source, e.SourceID, tx.Now}
+		if e.Share == 0 {
+			e.Share = 4
+		}
+		return []any{e.CommitteeID, e.MemberID, e.Kind, e.OccurredOn, nullInt(e.MeetingID), e.Source, e.SourceID, e.Share, tx.Now}
 	}, ` ON CONFLICT (source, source_id, member_id, kind) DO NOTHING`)
 	return app.Internal(err, "record duty events")
 }
@@ -81,7 +85,7 @@ type DutyFilter struct {
 // newest first, with the total for paging.
 func (db *DB) FindDutyEvents(ctx context.Context, actor app.Actor, f DutyFilter) ([]DutyEvent, int, error) {
 	q := `SELECT d.id, d.committee_id, d.member_id, d.kind, d.occurred_on, COALESCE(d.meeting_id, 0), d.source,
-		d.source_id, d.created_at, COUNT(*) OVER() FROM duty_event d JOIN org o ON o.id = d.committee_id
+		d.source_id, d.share, d.created_at, COUNT(*) OVER() FROM duty_event d JOIN org o ON o.id = d.committee_id
 		WHERE o.path LIKE $1 || '%'`
 	args := []any{actor.Path}
 	add := func(cond string, v any) {
@@ -122,7 +126,7 @@ func (db *DB) FindDutyEvents(ctx context.Context, actor app.Actor, f DutyFilter)
 	for rows.Next() {
 		var e DutyEvent
 		if err := rows.Scan(&e.ID, &e.CommitteeID, &e.MemberID, &e.Kind, &e.OccurredOn, &e.MeetingID, &e.Source,
-			&e.SourceID, &e.CreatedAt, &total); err != nil {
+			&e.SourceID, &e.Share, &e.CreatedAt, &total); err != nil {
 			return nil, 0, app.Internal(err, "scan duty event")
 		}
 		out = append(out, e)
