@@ -108,3 +108,37 @@ func TestRulesValidate(t *testing.T) {
 		t.Errorf("sign deadline %v", got)
 	}
 }
+
+func TestInputValidate(t *testing.T) {
+	ok := Input{TermID: 1, Session: 4, Title: "关于加快农村公路养护的建议", AuthorKind: ByMember, MemberID: 7, Category: "经济建设"}
+	ok.Normalize()
+	if errs := ok.Validate(); len(errs) != 0 {
+		t.Errorf("valid input: %v", errs)
+	}
+	for _, c := range []struct {
+		name  string
+		in    Input
+		field string
+	}{
+		{"no title", Input{TermID: 1, Session: 4, MemberID: 7}, "title"},
+		{"no term", Input{Session: 4, Title: "x", MemberID: 7}, "term_id"},
+		{"session 0", Input{TermID: 1, Title: "x", MemberID: 7}, "session"},
+		{"no proposer", Input{TermID: 1, Session: 4, Title: "x"}, "member_id"},
+		{"unknown category", Input{TermID: 1, Session: 4, Title: "x", MemberID: 7, Category: "杂项"}, "category"},
+		{"group without sector", Input{TermID: 1, Session: 4, Title: "x", AuthorKind: ByGroup, GroupKind: GroupSector}, "sector_id"},
+		{"group of no kind", Input{TermID: 1, Session: 4, Title: "x", AuthorKind: ByGroup}, "group_kind"},
+		{"party without name", Input{TermID: 1, Session: 4, Title: "x", AuthorKind: ByGroup, GroupKind: GroupParty}, "group_name"},
+		{"odd author", Input{TermID: 1, Session: 4, Title: "x", AuthorKind: "alien"}, "author_kind"},
+	} {
+		in := c.in
+		in.Normalize()
+		if errs := in.Validate(); errs.Get(c.field) == "" {
+			t.Errorf("%s: %s not refused: %v", c.name, c.field, errs)
+		}
+	}
+	g := Input{AuthorKind: ByGroup, GroupKind: GroupSector, SectorID: 3, MemberID: 9, SpecialCommitteeID: 4}
+	g.Normalize()
+	if g.MemberID != 0 || g.SpecialCommitteeID != 0 || g.SectorID != 3 {
+		t.Errorf("group normalize: %+v", g)
+	}
+}

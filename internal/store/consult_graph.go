@@ -123,7 +123,7 @@ func (db *DB) ResetGraph(ctx context.Context, actor app.Actor, committeeID int64
 }
 
 func (db *DB) saveGraph(ctx context.Context, actor app.Actor, committeeID int64, g workflow.Graph, reset bool) error {
-	if !canRunConsultation(actor) {
+	if (g.Kind == GraphKindProposal && !canHandleProposals(actor)) || (g.Kind != GraphKindProposal && !canRunConsultation(actor)) {
 		return app.Errorf(app.EFORBIDDEN, "当前账号不能修改流程")
 	}
 	if _, err := builtInGraph(g.Kind); err != nil {
@@ -144,29 +144,31 @@ func (db *DB) saveGraph(ctx context.Context, actor app.Actor, committeeID int64,
 		if !c.IsCommittee() {
 			return app.Errorf(app.EINVALID, "流程只能由市、县(区)政协设置")
 		}
-		if g.Kind == GraphKindTopic {
-			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT state FROM topic WHERE committee_id = $1`, committeeID)
-			if err != nil {
-				return app.Internal(err, "topic states")
+		table, what := "topic", "议题"
+		if g.Kind == GraphKindProposal {
+			table, what = "proposal", "提案"
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT state FROM `+table+` WHERE committee_id = $1`, committeeID)
+		if err != nil {
+			return app.Internal(err, "record states")
+		}
+		var missing []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return app.Internal(err, "record states")
 			}
-			var missing []string
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					rows.Close()
-					return app.Internal(err, "topic states")
-				}
-				if _, ok := g.State(s); !ok {
-					missing = append(missing, s)
-				}
+			if _, ok := g.State(s); !ok {
+				missing = append(missing, s)
 			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return app.Internal(err, "topic states")
-			}
-			if len(missing) > 0 {
-				return app.Errorf(app.ECONFLICT, "还有议题处于状态 %v，新流程中不能删除这些状态", missing)
-			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return app.Internal(err, "record states")
+		}
+		if len(missing) > 0 {
+			return app.Errorf(app.ECONFLICT, "还有%s处于状态 %v，新流程中不能删除这些状态", what, missing)
 		}
 		before, _, err := readGraph(ctx, tx, committeeID, g.Kind)
 		if err != nil {
@@ -176,7 +178,6 @@ func (db *DB) saveGraph(ctx context.Context, actor app.Actor, committeeID int64,
 			committeeID, g.Kind); err != nil {
 			return app.Internal(err, "save graph")
 		}
-		what := map[string]string{GraphKindTopic: "议题", GraphKindProposal: "提案"}[g.Kind]
 		summary := fmt.Sprintf("修改%s的%s流程（%d个状态，%d个流转）", c.Name, what, len(g.States), len(g.Transitions))
 		if reset {
 			summary = fmt.Sprintf("%s的%s流程恢复为平台内置流程", c.Name, what)

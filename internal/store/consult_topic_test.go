@@ -375,7 +375,7 @@ func TestTopicRoom(t *testing.T) {
 // The proposal workflow is kept by the same mechanism: a committee adds a
 // pre-review step (预审) between submission and filing; bad graphs are
 // refused with the proposal roles and requirements.
-func TestProposalGraphIsData(t *testing.T) {
+func TestProposalGraphSavedPerCommittee(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		tr := buildTree(t, db)
