@@ -24,16 +24,17 @@ func page(r *http.Request, title, nav string) view.Page {
 			org = "全平台"
 		}
 		p.User = &view.User{Name: st.account.DisplayName, RoleLabel: role.Label(), OrgName: org, Can: map[string]bool{
-			"orgs":     role.Can(auth.OrgRead),
-			"members":  role.Can(auth.MemberRead),
-			"accounts": role.Can(auth.AccountManage),
-			"audit":    role.Can(auth.AuditRead),
-			"meetings": role.Can(auth.MeetingRead),
-			"topics":   role.Can(auth.ConsultRead),
-			"rooms":    role.Can(auth.ConsultRead),
-			"units":    role.Can(auth.ConsultWrite),
-			"unit":     role.Can(auth.UnitReply),
-			"assist":   role.Can(auth.AssistRead),
+			"orgs":      role.Can(auth.OrgRead),
+			"members":   role.Can(auth.MemberRead),
+			"accounts":  role.Can(auth.AccountManage),
+			"audit":     role.Can(auth.AuditRead),
+			"meetings":  role.Can(auth.MeetingRead),
+			"topics":    role.Can(auth.ConsultRead),
+			"rooms":     role.Can(auth.ConsultRead),
+			"units":     role.Can(auth.ConsultWrite),
+			"unit":      role.Can(auth.UnitReply),
+			"assist":    role.Can(auth.AssistRead),
+			"proposals": role.Can(auth.ProposalRead),
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {
