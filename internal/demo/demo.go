@@ -118,6 +118,12 @@ func LoadWith(ctx context.Context, db *store.DB, progress io.Writer, opt Options
 	}
 	fmt.Fprintf(progress, "  assistance: %d households, %d visits, %d problems, %d enterprises in %.2fs\n", as.households,
 		as.visits, as.problems, as.enterprises, time.Since(started).Seconds())
+	started = time.Now()
+	ps, err := l.proposals(ctx, city)
+	if err != nil {
+		return nil, fmt.Errorf("demo: 提案: %w", err)
+	}
+	fmt.Fprintf(progress, "  proposals: %d proposals, %d closed in %.2fs\n", ps.proposals, ps.closed, time.Since(started).Seconds())
 	fmt.Fprintf(progress, "demo world loaded in %.1fs: %d committees, %d townships, %d villages, %d members, %d accounts, %d meetings\n",
 		time.Since(start).Seconds(), 1+len(counties), l.townships, l.villages, l.members, len(logins), ms.meetings)
 	return logins, nil

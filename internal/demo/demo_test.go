@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
+	"xieshang/internal/proposal"
 	"xieshang/internal/store"
 	"xieshang/internal/storetest"
 )
@@ -181,6 +183,7 @@ func TestLoad(t *testing.T) {
 		checkElection(t, db, byName["明湖市政协"])
 		checkConsult(t, db, byName["明湖市政协"], byName["东岭县政协"])
 		checkAssist(t, db, byName["东岭县政协"])
+		checkProposals(t, db, byName["明湖市政协"])
 
 		if _, err := Load(ctx, db, nil); !errors.Is(err, ErrNotEmpty) {
 			t.Errorf("second Load: %v, want ErrNotEmpty", err)
@@ -668,5 +671,32 @@ func checkAssist(t *testing.T, db *store.DB, county org.Org) {
 	q4, err := db.FindAssistFigures(ctx, app.System, county.ID, store.AssistPeriod{From: "2026-10", To: "2026-12"}, "")
 	if err != nil || q4.Figures.Visited != 12 || q4.Figures.VisitCoverage().Percent() != "92.3%" {
 		t.Errorf("fourth quarter: %+v %v", q4.Figures, err)
+	}
+}
+
+func checkProposals(t *testing.T, db *store.DB, city org.Org) {
+	t.Helper()
+	ctx := context.Background()
+	ps, total, err := db.FindProposals(ctx, app.System, store.ProposalFilter{CommitteeID: city.ID, Limit: 100})
+	if err != nil || total != 11 {
+		t.Fatalf("demo proposals: %d %v", total, err)
+	}
+	states := map[string]int{}
+	for _, p := range ps {
+		states[p.State]++
+	}
+	want := map[string]int{proposal.Closed: 4, proposal.Merged: 1, proposal.NotFiled: 1, proposal.Replied: 1,
+		proposal.Assigned: 1, proposal.Filed: 1, proposal.Submitted: 1, proposal.Cosigning: 1}
+	if !maps.Equal(states, want) {
+		t.Errorf("demo proposal states %v, want %v", states, want)
+	}
+	key, _, err := db.FindProposals(ctx, app.System, store.ProposalFilter{CommitteeID: city.ID, Key: true, Excellent: true})
+	if err != nil || len(key) != 1 || key[0].Number != "第十三届第四次会议第0001号" || key[0].KeyLeader == "" {
+		t.Errorf("key and excellent: %+v %v", key, err)
+	}
+	w, err := db.FindProposalWork(ctx, app.System, key[0].ID)
+	if err != nil || len(w.Cosigners) != 2 || len(w.Assignments) != 2 || w.Assignments[0].Grade != proposal.GradeB ||
+		w.Assignments[0].Satisfaction != proposal.FairlySatisfied || len(w.Assignments[0].Replies) != 2 {
+		t.Errorf("the member's key proposal: %+v %v", w, err)
 	}
 }
