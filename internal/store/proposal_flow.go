@@ -358,8 +358,58 @@ func (tx *Tx) enterProposalState(ctx context.Context, actor app.Actor, p Proposa
 		}
 	case proposal.ReplyReturned:
 		return tx.returnReplies(ctx, actor, p, in)
+	case proposal.NotFiled:
+		if in.Conversion == proposal.ToReport {
+			return tx.reportFromProposal(ctx, actor, p, today)
+		}
 	}
 	return nil
+}
+
+// reportFromProposal turns a proposal not filed into a social-conditions
+// report of its committee: the same title and text, its lead proposer and
+// co-signers (or the group) as authors, submitted for the office to edit
+// and forward; the report names the proposal it came from.
+func (tx *Tx) reportFromProposal(ctx context.Context, actor app.Actor, p Proposal, today app.Date) error {
+	body := strings.TrimSpace(p.Reason + "\n\n" + p.Suggestions)
+	if body == "" {
+		body = p.Title
+	}
+	number := proposal.Number(p.TermNumber, p.Session, p.Seq)
+	body = "（由" + number + "提案转来）\n" + body
+	if utf8.RuneCountInString(body) > 20000 {
+		body = string([]rune(body)[:20000])
+	}
+	authors := []ReportAuthor{{MemberID: p.MemberID, Name: p.Proposer}} // a group's proposal: the group by name
+	rows, err := tx.QueryContext(ctx, `SELECT c.member_id, m.name FROM proposal_cosigner c JOIN member m ON m.id = c.member_id
+		WHERE c.proposal_id = $1 ORDER BY c.signed_at, c.member_id`, p.ID)
+	if err != nil {
+		return app.Internal(err, "report from proposal")
+	}
+	for rows.Next() {
+		var a ReportAuthor
+		if err := rows.Scan(&a.MemberID, &a.Name); err != nil {
+			rows.Close()
+			return app.Internal(err, "report from proposal")
+		}
+		authors = append(authors, a)
+	}
+	rows.Close()
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO report (committee_id, org_id, year, title, body, category, state,
+		state_since, submitted_by, submitter, proposal_id, created_at, updated_at)
+		VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $7, $7) RETURNING id`, p.CommitteeID, today.Y, p.Title, body,
+		p.Category, proposal.ReportSubmitted, tx.Now, actor.AccountID, actor.Name, p.ID).Scan(&id); err != nil {
+		return app.Internal(err, "report from proposal")
+	}
+	if err := tx.addReportAuthors(ctx, id, 0, authors); err != nil {
+		return err
+	}
+	if err := tx.reportStep(ctx, actor, id, "", proposal.ReportSubmitted, "submit", number+"提案不予立案，转为社情民意信息"); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, actor, Change{Action: "report_create", Entity: "report", EntityID: id,
+		Committee: p.CommitteeID, OrgPath: p.path, Summary: fmt.Sprintf("提案“%s”（%s）不予立案，转为社情民意信息", p.Title, number)})
 }
 
 // proposalDuty records the lead and co-signer events of a proposal.

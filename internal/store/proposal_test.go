@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -368,5 +369,45 @@ func TestProposalGraphIsData(t *testing.T) {
 		wantErr(t, "reset with a proposal in pre-review", err, app.ECONFLICT, "", "prereview")
 		// A member may not edit the graph.
 		wantErr(t, "member edits the graph", db.SaveGraph(ctx, w.memberActor(w.qian), w.countyA.ID, g), app.EFORBIDDEN, "", "")
+	})
+}
+
+// Not filed and turned into a social-conditions report: the report carries
+// the proposal's text and authors and waits for the office; a letter makes
+// no report; no duty event for either.
+func TestProposalNotFiledBecomesReport(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := buildProposalWorld(t, db)
+		office := w.actorA
+		p := mustProposal(t, db, office, proposal.Input{TermID: w.term.ID, Session: 4, Title: "关于举办县城文化节的建议",
+			Reason: "丰富群众文化生活。", Suggestions: "每年秋季举办。", MemberID: w.qian.ID})
+		moveProposal(t, db, office, p.ID, store.ProposalAdvance{To: proposal.Cosigning})
+		mustOK(t, "co-sign", db.Cosign(ctx, office, p.ID, w.sun.ID))
+		moveProposal(t, db, office, p.ID, store.ProposalAdvance{To: proposal.Submitted, Note: "提前提交"})
+		_, err := db.AdvanceProposal(ctx, office, p.ID, store.ProposalAdvance{To: proposal.NotFiled, Note: "属一般性工作建议"})
+		wantErr(t, "not filed without conversion", err, app.EINVALID, "conversion", "来信还是社情民意")
+		moveProposal(t, db, office, p.ID, store.ProposalAdvance{To: proposal.NotFiled, Note: "属一般性工作建议",
+			Conversion: proposal.ToReport})
+		work, err := db.FindProposalWork(ctx, office, p.ID)
+		mustOK(t, "work", err)
+		if work.ReportID == 0 {
+			t.Fatal("no report made")
+		}
+		r, err := db.FindReportByID(ctx, office, work.ReportID)
+		mustOK(t, "report", err)
+		if r.Title != p.Title || !strings.Contains(r.Body, "第十届第四次会议第0001号") || !strings.Contains(r.Body, "每年秋季举办") ||
+			r.State != proposal.ReportSubmitted || r.AuthorNames() != "钱委、孙委" {
+			t.Fatalf("report %+v", r)
+		}
+		if d := proposalDuty(t, db, office, p); len(d) != 0 {
+			t.Fatalf("duty for a proposal not filed: %v", d)
+		}
+		q := mustProposal(t, db, office, proposal.Input{TermID: w.term.ID, Session: 4, Title: "关于某小区物业纠纷的反映", MemberID: w.sun.ID})
+		moveProposal(t, db, office, q.ID, store.ProposalAdvance{To: proposal.Submitted})
+		moveProposal(t, db, office, q.ID, store.ProposalAdvance{To: proposal.NotFiled, Note: "属个案", Conversion: proposal.ToLetter})
+		if work, _ := db.FindProposalWork(ctx, office, q.ID); work.ReportID != 0 {
+			t.Fatalf("a letter made a report")
+		}
 	})
 }

@@ -87,6 +87,7 @@ type ProposalWork struct {
 	Merged      []Proposal           `json:"merged,omitempty"`      // proposals merged into this one
 	MergedInto  *Proposal            `json:"merged_into,omitempty"` // the one this was merged into
 	Files       []ProposalFile       `json:"files,omitempty"`       // attachments of the text
+	ReportID    int64                `json:"report_id,omitempty"`   // not filed: the social-conditions report it became
 }
 
 const proposalAssignmentColumns = `a.id, a.proposal_id, a.unit_id, u.name, a.lead, a.deadline, a.status, a.assigned_at,
@@ -160,6 +161,11 @@ func (db *DB) FindProposalWork(ctx context.Context, actor app.Actor, id int64) (
 		return w, err
 	}
 	w.Merged = slices.DeleteFunc(w.Merged, func(m Proposal) bool { return m.MergedInto != id })
+	if p.Conversion == proposal.ToReport {
+		if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM report WHERE proposal_id = $1`, id).Scan(&w.ReportID); err != nil {
+			return w, app.Internal(err, "proposal report")
+		}
+	}
 	if p.MergedInto != 0 {
 		if into, err := db.FindProposalByID(ctx, app.System, p.MergedInto); err == nil {
 			w.MergedInto = &into
