@@ -184,6 +184,7 @@ func TestLoad(t *testing.T) {
 		checkConsult(t, db, byName["明湖市政协"], byName["东岭县政协"])
 		checkAssist(t, db, byName["东岭县政协"])
 		checkProposals(t, db, byName["明湖市政协"])
+		checkReports(t, db, byName["明湖市政协"])
 
 		if _, err := Load(ctx, db, nil); !errors.Is(err, ErrNotEmpty) {
 			t.Errorf("second Load: %v, want ErrNotEmpty", err)
@@ -698,5 +699,17 @@ func checkProposals(t *testing.T, db *store.DB, city org.Org) {
 	if err != nil || len(w.Cosigners) != 2 || len(w.Assignments) != 2 || w.Assignments[0].Grade != proposal.GradeB ||
 		w.Assignments[0].Satisfaction != proposal.FairlySatisfied || len(w.Assignments[0].Replies) != 2 {
 		t.Errorf("the member's key proposal: %+v %v", w, err)
+	}
+}
+
+func checkReports(t *testing.T, db *store.DB, city org.Org) {
+	t.Helper()
+	st, err := db.FindReportStats(context.Background(), app.System, city.ID, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Submitted != 5 || st.Merged != 1 || st.NotAdopted != 1 || st.Adopted != 2 || st.Adoptions != 3 || st.Instructions != 2 ||
+		st.Levels[1].Adopted != 2 || st.Levels[2].Adopted != 1 || st.Levels[2].Instructions != 1 {
+		t.Errorf("demo reports of 2026: %+v", st)
 	}
 }

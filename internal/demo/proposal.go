@@ -283,5 +283,86 @@ func (l *loader) proposals(ctx context.Context, city loaded) (proposalStats, err
 		Reason: "城区缺少连续的步行和骑行通道。", Suggestions: "依托河道和公园建设慢行绿道，串联主要景点和社区。"})
 	move(office, p11, store.ProposalAdvance{To: proposal.Cosigning})
 	cosign(p11, others[10])
-	return st, fail
+	if fail != nil {
+		return st, fail
+	}
+	return st, l.reports(ctx, city, memberActor, others, at)
+}
+
+// reports: social-conditions reports of the city committee in 2026 — the
+// member login's, co-written, adopted by the city and then the province
+// with a vice-governor's instruction; two merged into one adopted by the
+// city; one declined; one forwarded and waiting; the one the not-filed
+// proposal became, waiting for the office.
+func (l *loader) reports(ctx context.Context, city loaded, memberActor app.Actor, others []int64, at func(string, int)) error {
+	db, office := l.db, l.actor
+	at("2026-03-02", 9)
+	create := func(actor app.Actor, title, body string, authors ...int64) (int64, error) {
+		in := store.ReportInput{OrgID: city.org.ID, Year: 2026, Title: title, Body: body}
+		for _, m := range authors {
+			in.Authors = append(in.Authors, store.ReportAuthorInput{MemberID: m})
+		}
+		r, err := db.CreateReport(ctx, actor, in)
+		if err != nil {
+			return 0, fmt.Errorf("report %s: %w", title, err)
+		}
+		return r.ID, nil
+	}
+	r1, err := create(memberActor, "关于农村留守儿童课后托管难的情况反映",
+		"部分乡镇留守儿童放学后无人看护，建议依托村级活动场所开设课后托管点。", others[11])
+	if err != nil {
+		return err
+	}
+	r2, err := create(office, "关于城区电动自行车充电难的反映", "老旧小区缺少集中充电设施，飞线充电现象突出。", others[12])
+	if err != nil {
+		return err
+	}
+	r3, err := create(office, "群众反映电动车充电安全隐患", "楼道充电存在火灾隐患。", others[13])
+	if err != nil {
+		return err
+	}
+	r4, err := create(office, "关于某商场促销活动的意见", "商场促销噪音扰民。", others[14])
+	if err != nil {
+		return err
+	}
+	r5, err := create(office, "关于加强预制菜食品安全监管的建议", "预制菜生产企业小散多，监管存在盲区。", others[15], others[16])
+	if err != nil {
+		return err
+	}
+	at("2026-03-10", 10)
+	if _, err := db.MergeReports(ctx, office, r2, []int64{r3}, "反映同一问题，合并编报"); err != nil {
+		return fmt.Errorf("merge reports: %w", err)
+	}
+	if _, err := db.DeclineReport(ctx, office, r4, "属个别商户经营行为，已转市场监管部门处理"); err != nil {
+		return fmt.Errorf("decline report: %w", err)
+	}
+	for _, id := range []int64{r1, r2, r5} {
+		if _, err := db.ForwardReport(ctx, office, id, store.ForwardInput{To: "明湖市委办公室、市政府办公室"}); err != nil {
+			return fmt.Errorf("forward report: %w", err)
+		}
+	}
+	adopt := func(id int64, in proposal.Adoption) error {
+		if _, err := db.AdoptReport(ctx, office, id, in); err != nil {
+			return fmt.Errorf("adopt report: %w", err)
+		}
+		return nil
+	}
+	at("2026-04-10", 16)
+	if err := adopt(r1, proposal.Adoption{Level: proposal.City, AdoptedOn: app.MustDate("2026-04-08"),
+		AdoptedBy: "市委办公室《每日要情》第86期"}); err != nil {
+		return err
+	}
+	if err := adopt(r2, proposal.Adoption{Level: proposal.City, AdoptedOn: app.MustDate("2026-04-08"),
+		AdoptedBy: "市政府办公室《政务信息》第41期", Instruction: "请市住建局会同消防救援支队研究解决。", Leader: "副市长",
+		InstructionOn: app.MustDate("2026-04-10")}); err != nil {
+		return err
+	}
+	at("2026-05-20", 10)
+	if _, err := db.ForwardReport(ctx, office, r1, store.ForwardInput{To: "省政协办公厅"}); err != nil {
+		return fmt.Errorf("forward report: %w", err)
+	}
+	at("2026-06-25", 16)
+	return adopt(r1, proposal.Adoption{Level: proposal.Province, AdoptedOn: app.MustDate("2026-06-18"),
+		AdoptedBy: "省政协办公厅《社情民意》第23期", Instruction: "此事关乎留守儿童健康成长，请省教育厅会同民政厅研究。",
+		Leader: "副省长", InstructionOn: app.MustDate("2026-06-25")})
 }
