@@ -110,6 +110,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.enterpriseRoutes(),
 		s.visitCampaignRoutes(),
 		s.reportRoutes(),
+		s.proposalStatsRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
