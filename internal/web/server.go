@@ -106,6 +106,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.topicShowRoutes(),
 		s.unitInboxRoutes(),
 		s.unitProposalRoutes(),
+		s.proposalAPIRoutes(),
 		s.assistHouseAPIRoutes(),
 		s.assistHouseRoutes(),
 		s.enterpriseRoutes(),
