@@ -102,6 +102,9 @@ var flashMessages = map[string]string{
 	"topic_assigned": "已交承办单位办理",
 	"reply_judged":   "答复审核已记录",
 	"reply_sent":     "答复已提交，等待政协机关审核",
+	// a handling unit's proposals (proposal_unit.go)
+	"proposal_signed":       "已签收，请在办理期限内答复",
+	"proposal_return_asked": "退回申请已提交，等待政协提案委审核",
 }
 
 // render writes a templ component with a status.

@@ -105,6 +105,8 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.unitRoutes(),
 		s.topicShowRoutes(),
 		s.unitInboxRoutes(),
+		s.unitProposalRoutes(),
+		s.proposalAPIRoutes(),
 		s.assistHouseAPIRoutes(),
 		s.assistHouseRoutes(),
 		s.enterpriseRoutes(),

@@ -35,6 +35,11 @@ func (s *Server) unitInbox(w http.ResponseWriter, r *http.Request) error {
 	if u, err := s.db.FindUnitByID(r.Context(), app.System, actor(r).UnitID); err == nil {
 		d.Unit = u.Name
 	}
+	counts, err := s.unitProposalCounts(r)
+	if err != nil {
+		return err
+	}
+	d.Proposals = &counts
 	for _, a := range as {
 		d.Rows = append(d.Rows, assignmentRow(a, s))
 		if a.Overdue {
