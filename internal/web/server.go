@@ -109,6 +109,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.assistHouseRoutes(),
 		s.enterpriseRoutes(),
 		s.visitCampaignRoutes(),
+		s.proposalRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
