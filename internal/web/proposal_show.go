@@ -156,7 +156,8 @@ func (s *Server) renderProposal(w http.ResponseWriter, r *http.Request, id int64
 			SignedAt: s.fmtTime(c.SignedAt)})
 		cosigned = cosigned || (a.MemberID != 0 && c.MemberID == a.MemberID)
 	}
-	d.CosignOpen = p.State == proposal.Cosigning && p.CosignDeadline != "" && today.String() <= p.CosignDeadline
+	d.Cosigning = p.State == proposal.Cosigning
+	d.CosignOpen = d.Cosigning && p.CosignDeadline != "" && today.String() <= p.CosignDeadline
 	if d.CosignOpen && memberAccount(r) && a.MemberID != p.MemberID {
 		d.CanCosign, d.CanUncosign = !cosigned, cosigned
 	}
@@ -205,6 +206,9 @@ func (s *Server) renderProposal(w http.ResponseWriter, r *http.Request, id int64
 	}
 	if pf.name != "" {
 		d.Active, d.Errs, d.Msg = pf.name, app.ErrorFields(pf.err), fieldlessMessage(pf.err)
+		if !proposalFormShown(d, pf.name) {
+			d.Active = "page" // a form the page does not show now: the reasons go to its top
+		}
 		d.Posted = map[string]string{}
 		for k, v := range pf.f.r.PostForm {
 			if k != "csrf_token" && len(v) > 0 {
@@ -213,6 +217,33 @@ func (s *Server) renderProposal(w http.ResponseWriter, r *http.Request, id int64
 		}
 	}
 	return render(w, r, status, view.ProposalShowPage(page(r, p.Title, "proposals"), d))
+}
+
+// proposalFormShown reports whether the page shows the form named name.
+func proposalFormShown(d view.ProposalShow, name string) bool {
+	switch name {
+	case "cosign":
+		return true
+	case "files":
+		return d.CanAttach
+	case "sign":
+		return len(d.SignUnits) > 0
+	case "reply":
+		return len(d.ReplyUnits) > 0
+	case "key", "excellent":
+		return d.Office && (d.CanDesignate || d.KeyYear > 0 || d.ExcellentYear > 0)
+	}
+	for _, act := range d.Actions {
+		if name == "advance-"+act.To {
+			return true
+		}
+	}
+	for _, a := range d.Assignments {
+		if a.Rateable && name == "rate-"+app.Itoa(a.UnitID) {
+			return true
+		}
+	}
+	return false
 }
 
 func proposalFileRow(f store.ProposalFile) view.FileRow {

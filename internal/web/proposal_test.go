@@ -204,6 +204,15 @@ func TestProposalMemberWritesAndCosigns(t *testing.T) {
 	if status, _ := sun.get(path); status != http.StatusNotFound {
 		t.Fatalf("another member reads the draft: %d", status)
 	}
+	// The proposer edits the draft; the form comes filled in.
+	_, page = qian.get(path + "/edit")
+	pageHas(t, "edit form", page, `value="&lt;script&gt;alert(1)&lt;/script&gt;关于加快老旧小区改造的建议"`, "设施&lt;b&gt;老化&lt;/b&gt;",
+		`<option value="社会建设" selected>`)
+	seeOther(t, qian, path+"/edit", url.Values{"term_id": {id(pe.term.ID)}, "session": {"4"}, "title": {title},
+		"reason": {"设施<b>老化</b>"}, "suggestions": {"一是……二是……"}, "category": {"经济建设"}})
+	if p := pe.proposal(t, pid); p.Category != "经济建设" || p.Suggestions != "一是……二是……" || p.MemberID != pe.qian.ID {
+		t.Fatalf("edited %+v", p)
+	}
 	seeOther(t, qian, path+"/advance", url.Values{"to": {"cosigning"}})
 	// The other member co-signs, withdraws, and co-signs again.
 	_, page = sun.get(path)
@@ -233,6 +242,13 @@ func TestProposalMemberWritesAndCosigns(t *testing.T) {
 	p = pe.proposal(t, pid)
 	if p.State != proposal.Submitted || p.Number != "第十届第四次会议第0001号" || p.Cosigners != 1 {
 		t.Fatalf("submitted: %s %q %d", p.State, p.Number, p.Cosigners)
+	}
+	// Submitted: the proposer no longer edits it.
+	if status, _ := qian.get(path + "/edit"); status != http.StatusConflict {
+		t.Fatalf("proposer edits after submission: %d", status)
+	}
+	if res := qian.post(path+"/edit", url.Values{"term_id": {id(pe.term.ID)}, "session": {"4"}, "title": {"改"}}); res.StatusCode != http.StatusConflict {
+		t.Fatalf("proposer posts an edit after submission: %d", res.StatusCode)
 	}
 	// Both members find it among their own; the list shows number, proposer and co-signers.
 	for _, c := range []*client{qian, sun} {
@@ -296,8 +312,30 @@ func TestProposalOfficeFilesAndAssigns(t *testing.T) {
 	lid := created(t, office, url.Values{"term_id": {id(pe.term.ID)}, "session": {"5"}, "author_kind": {"member"},
 		"member": {"李委#" + id(pe.li.ID)}, "title": {"小区加装电梯"}}, "", nil)
 	path, gpath, lpath := "/proposals/"+id(pid), "/proposals/"+id(gid), "/proposals/"+id(lid)
-	for _, p := range []string{path, gpath, lpath} {
+	// The office gathers co-signers for 李委's proposal: adds one by name, is refused one of no term, removes one.
+	seeOther(t, office, lpath+"/advance", url.Values{"to": {"cosigning"}})
+	seeOther(t, office, lpath+"/cosign", url.Values{"member": {"孙委"}})
+	seeOther(t, office, lpath+"/cosign", url.Values{"member": {"钱委#" + id(pe.qian.ID)}})
+	res = office.post(lpath+"/cosign", url.Values{"member": {"吴委"}})
+	if b := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "第十届委员中没有名为“吴委”的委员") ||
+		!strings.Contains(b, `value="吴委"`) {
+		t.Fatalf("co-signer of no term: %d", res.StatusCode)
+	}
+	_, page = office.get(lpath)
+	pageHas(t, "co-signing (office)", page, "孙委的单位", "钱委的单位", lpath+"/uncosign", `name="member_id" value="`+id(pe.sun.ID)+`"`)
+	seeOther(t, office, lpath+"/uncosign", url.Values{"member_id": {id(pe.sun.ID)}})
+	if l := pe.proposal(t, lid); l.Cosigners != 1 {
+		t.Fatalf("co-signers after the office's changes: %d", l.Cosigners)
+	}
+	seeOther(t, office, lpath+"/advance", url.Values{"to": {"submitted"}, "note": {"会期临近"}})
+	for _, p := range []string{path, gpath} {
 		seeOther(t, office, p+"/advance", url.Values{"to": {"submitted"}})
+	}
+	// The office still edits a submitted proposal; its number stays.
+	seeOther(t, office, path+"/edit", url.Values{"term_id": {id(pe.term.ID)}, "session": {"4"}, "author_kind": {"member"},
+		"member": {"钱委#" + id(pe.qian.ID)}, "title": {"关于缓解城区停车难的建议"}, "reason": {"停车难，车位少"}})
+	if p := pe.proposal(t, pid); p.Reason != "停车难，车位少" || p.Number != "第十届第四次会议第0001号" {
+		t.Fatalf("office's edit: %q %q", p.Reason, p.Number)
 	}
 	if g := pe.proposal(t, gid); g.Proposer != "经济界" || g.AuthorKind != proposal.ByGroup {
 		t.Fatalf("group proposal %+v", g)
@@ -322,6 +360,11 @@ func TestProposalOfficeFilesAndAssigns(t *testing.T) {
 	}
 	if l := pe.proposal(t, lid); l.State != proposal.Submitted || l.MergedInto != 0 {
 		t.Fatalf("refused merge changed %+v", l)
+	}
+	// A transition the graph does not have from here: the reason at the top of the page.
+	res = office.post(path+"/advance", url.Values{"to": {"closed"}})
+	if b := body(res); res.StatusCode != http.StatusConflict || !strings.Contains(b, "不能从“已提交”直接转到“已办结”") {
+		t.Fatalf("skipping to closed: %d", res.StatusCode)
 	}
 	seeOther(t, office, path+"/advance", url.Values{"to": {"filed"}})
 	seeOther(t, office, gpath+"/advance", url.Values{"to": {"merged"}, "merge_into": {id(pid)}})
