@@ -82,7 +82,7 @@ type proposalDetail struct {
 // grade or document, replies with a PDF; the proposer rates; another unit
 // gets 404.
 func TestProposalAPI(t *testing.T) {
-	pe := newProposalEnv(t)
+	pe := newUnitProposalEnv(t)
 	office := pe.login("office-a")
 	var e apiError
 
@@ -247,7 +247,7 @@ func TestProposalAPI(t *testing.T) {
 
 // Co-signing through the API: the member signs, twice is refused, withdraws.
 func TestProposalAPICosign(t *testing.T) {
-	pe := newProposalEnv(t)
+	pe := newUnitProposalEnv(t)
 	office := pe.login("office-a")
 	var p store.Proposal
 	if status := office.api("POST", "/api/v1/proposals", map[string]any{"term_id": pe.term.ID, "session": 4,

@@ -20,10 +20,10 @@ import (
 	"xieshang/internal/store"
 )
 
-// proposalEnv is the test server with county A's 13th term, two seated
+// unitProposalEnv is the test server with county A's 13th term, two seated
 // members (张三 with the member account "member-zhang"), and two handling
 // units with an account each: unit-a's (made by the fixture) and unit-a2's.
-type proposalEnv struct {
+type unitProposalEnv struct {
 	*env
 	term       org.Term
 	zhang, li  member.Member
@@ -31,11 +31,11 @@ type proposalEnv struct {
 	office     app.Actor
 }
 
-func newProposalEnv(t *testing.T) proposalEnv {
+func newUnitProposalEnv(t *testing.T) unitProposalEnv {
 	t.Helper()
 	e := newEnv(t)
 	ctx := context.Background()
-	pe := proposalEnv{env: e, office: app.Actor{AccountID: 1, Name: "提案委", Role: "office", OrgID: e.countyA.ID,
+	pe := unitProposalEnv{env: e, office: app.Actor{AccountID: 1, Name: "提案委", Role: "office", OrgID: e.countyA.ID,
 		Path: e.countyA.Path, CommitteeID: e.countyA.CommitteeID}}
 	var err error
 	pe.term, err = e.db.CreateTerm(ctx, app.System, e.countyA.ID, org.TermInput{Number: 13,
@@ -78,7 +78,7 @@ func newProposalEnv(t *testing.T) proposalEnv {
 
 // assigned writes a proposal of 张三 and takes it through submission and
 // filing to assignment to the units, as the office.
-func (pe proposalEnv) assigned(t *testing.T, title string, units ...store.AssignUnit) store.Proposal {
+func (pe unitProposalEnv) assigned(t *testing.T, title string, units ...store.AssignUnit) store.Proposal {
 	t.Helper()
 	ctx := context.Background()
 	p, err := pe.db.CreateProposal(ctx, pe.office, proposal.Input{TermID: pe.term.ID, Session: 4, Title: title,
@@ -97,7 +97,7 @@ func (pe proposalEnv) assigned(t *testing.T, title string, units ...store.Assign
 }
 
 // assignment reads the unit's assignment of a proposal from the database.
-func (pe proposalEnv) assignment(t *testing.T, proposalID, unitID int64) store.ProposalAssignment {
+func (pe unitProposalEnv) assignment(t *testing.T, proposalID, unitID int64) store.ProposalAssignment {
 	t.Helper()
 	w, err := pe.db.FindProposalWork(context.Background(), app.System, proposalID)
 	if err != nil {
@@ -112,7 +112,7 @@ func (pe proposalEnv) assignment(t *testing.T, proposalID, unitID int64) store.P
 	return store.ProposalAssignment{}
 }
 
-func (pe proposalEnv) state(t *testing.T, id int64) string {
+func (pe unitProposalEnv) state(t *testing.T, id int64) string {
 	t.Helper()
 	p, err := pe.db.FindProposalByID(context.Background(), app.System, id)
 	if err != nil {
@@ -158,7 +158,6 @@ func (c *client) multipart(path string, fields url.Values, fileField, fileName s
 	return res
 }
 
-var pdf = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
 
 // A unit's whole part through its pages: the inbox counts, the list, the
 // proposal as it sees it, a return request refused without a reason and
@@ -166,7 +165,7 @@ var pdf = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
 // (what was typed kept), a graded reply with a PDF, the office returning
 // it and the list saying why, overdue flags; another unit gets 404 for it.
 func TestUnitProposalSignReturnReply(t *testing.T) {
-	pe := newProposalEnv(t)
+	pe := newUnitProposalEnv(t)
 	ctx := context.Background()
 	p := pe.assigned(t, "关于缓解城区停车难的建议", store.AssignUnit{UnitID: pe.jian.ID, Lead: true}, store.AssignUnit{UnitID: pe.jiao.ID})
 	other := pe.assigned(t, "关于校园周边交通安全的建议", store.AssignUnit{UnitID: pe.jiao.ID, Lead: true})

@@ -105,6 +105,16 @@ var flashMessages = map[string]string{
 	// a handling unit's proposals (proposal_unit.go)
 	"proposal_signed":       "已签收，请在办理期限内答复",
 	"proposal_return_asked": "退回申请已提交，等待政协提案委审核",
+
+	// proposals (proposal.go, proposal_show.go)
+	"proposal_created":    "提案已保存为草稿，确认无误后请征集联名或提交",
+	"proposal_advanced":   "提案已进入下一环节",
+	"proposal_cosigned":   "已联名",
+	"proposal_uncosigned": "已撤回联名",
+	"proposal_rated":      "评价已提交",
+	"proposal_marked":     "已更新重点提案、优秀提案标记",
+	"proposal_signed_for": "已代为签收",
+	"proposal_replied":    "答复已录入",
 }
 
 // render writes a templ component with a status.

@@ -178,7 +178,7 @@ func unitProposalPath(id int64, suffix string) templ.SafeURL {
 	return templ.SafeURL("/unit/proposals/" + I64(id) + suffix)
 }
 
-func proposalFileURL(id int64) templ.SafeURL {
+func unitProposalFileURL(id int64) templ.SafeURL {
 	return templ.SafeURL("/unit/proposals/files/" + I64(id))
 }
 
@@ -818,7 +818,7 @@ func UnitProposalsPage(p Page, d UnitProposals) templ.Component {
 	})
 }
 
-func proposalFiles(fs []ProposalFileRow) templ.Component {
+func unitProposalFiles(fs []ProposalFileRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -850,9 +850,9 @@ func proposalFiles(fs []ProposalFileRow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var39 templ.SafeURL
-				templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinURLErrs(proposalFileURL(f.ID))
+				templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinURLErrs(unitProposalFileURL(f.ID))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/view/proposal_unit.templ`, Line: 280, Col: 39}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/view/proposal_unit.templ`, Line: 280, Col: 43}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 				if templ_7745c5c3_Err != nil {
@@ -865,7 +865,7 @@ func proposalFiles(fs []ProposalFileRow) templ.Component {
 				var templ_7745c5c3_Var40 string
 				templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(f.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/view/proposal_unit.templ`, Line: 280, Col: 50}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/view/proposal_unit.templ`, Line: 280, Col: 54}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 				if templ_7745c5c3_Err != nil {
@@ -878,7 +878,7 @@ func proposalFiles(fs []ProposalFileRow) templ.Component {
 				var templ_7745c5c3_Var41 string
 				templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(f.Size)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/view/proposal_unit.templ`, Line: 280, Col: 85}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/view/proposal_unit.templ`, Line: 280, Col: 89}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 				if templ_7745c5c3_Err != nil {
@@ -1305,7 +1305,7 @@ func unitProposalPart(a UnitProposalPart, own bool) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = proposalFiles(rp.Files).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = unitProposalFiles(rp.Files).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1612,7 +1612,7 @@ func UnitProposalPage(p Page, d UnitProposal) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = proposalFiles(d.Files).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = unitProposalFiles(d.Files).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
