@@ -158,7 +158,6 @@ func (c *client) multipart(path string, fields url.Values, fileField, fileName s
 	return res
 }
 
-
 // A unit's whole part through its pages: the inbox counts, the list, the
 // proposal as it sees it, a return request refused without a reason and
 // made with one, signing, replies refused without a grade or a document
