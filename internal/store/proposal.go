@@ -246,12 +246,12 @@ type ProposalFilter struct {
 	Offset      int
 }
 
-// FindProposals lists the proposals the actor sees, by number within the
-// session (newest sessions first, drafts last), with the total matching.
-func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilter) ([]Proposal, int, error) {
+// proposalWhere is the condition and its arguments that select what f
+// names among the proposals the actor sees; false when it sees none.
+func proposalWhere(actor app.Actor, f ProposalFilter) ([]string, []any, bool) {
 	cond, args, ok := proposalScope(actor, 1)
 	if !ok {
-		return nil, 0, nil
+		return nil, nil, false
 	}
 	where := []string{cond}
 	add := func(c string, v ...any) {
@@ -299,6 +299,16 @@ func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilt
 			OR p.suggestions LIKE '%' || ? || '%' ESCAPE '\' OR COALESCE(m.name, p.group_name) LIKE '%' || ? || '%' ESCAPE '\'
 			OR EXISTS (SELECT 1 FROM proposal_assignment qa JOIN handling_unit qu ON qu.id = qa.unit_id
 				WHERE qa.proposal_id = p.id AND qu.name LIKE '%' || ? || '%' ESCAPE '\'))`, w, w, w, w, w)
+	}
+	return where, args, true
+}
+
+// FindProposals lists the proposals the actor sees, by number within the
+// session (newest sessions first, drafts last), with the total matching.
+func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilter) ([]Proposal, int, error) {
+	where, args, ok := proposalWhere(actor, f)
+	if !ok {
+		return nil, 0, nil
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -349,6 +359,69 @@ func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilt
 		return nil, 0, app.Internal(err, "count proposals")
 	}
 	return kept, total, db.proposalUnits(ctx, kept)
+}
+
+// ProposalStateCounts are the proposals a filter selects, whatever their state:
+// how many in each state, in all, and overdue now.
+type ProposalStateCounts struct {
+	ByState map[string]int `json:"by_state"`
+	Total   int            `json:"total"`
+	Overdue int            `json:"overdue"`
+}
+
+// CountProposals counts what f selects (its State and paging aside) by
+// state in one grouped query; the overdue count reads only the proposals in
+// a step with a deadline.
+func (db *DB) CountProposals(ctx context.Context, actor app.Actor, f ProposalFilter) (ProposalStateCounts, error) {
+	c := ProposalStateCounts{ByState: map[string]int{}}
+	f.State = ""
+	where, args, ok := proposalWhere(actor, f)
+	if !ok {
+		return c, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT p.state, COUNT(*)`+proposalFrom+` WHERE `+strings.Join(where, " AND ")+
+		` GROUP BY p.state`, args...)
+	if err != nil {
+		return c, app.Internal(err, "count proposals")
+	}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			rows.Close()
+			return c, app.Internal(err, "count proposals")
+		}
+		c.ByState[state] = n
+		c.Total += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, app.Internal(err, "count proposals")
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT p.committee_id, p.state, p.state_since,
+		COALESCE((SELECT MIN(a.deadline) FROM proposal_assignment a WHERE a.proposal_id = p.id AND a.withdrawn = FALSE
+			AND a.lead = TRUE AND a.status NOT IN ('replied', 'rated')), '')`+proposalFrom+` WHERE `+strings.Join(where, " AND ")+
+		` AND p.state NOT IN ('`+proposal.Closed+`', '`+proposal.NotFiled+`', '`+proposal.Merged+`', '`+proposal.Draft+`')`, args...)
+	if err != nil {
+		return c, app.Internal(err, "count overdue proposals")
+	}
+	defer rows.Close()
+	gs, now := proposalGraphs{}, db.Now()
+	for rows.Next() {
+		var p Proposal
+		if err := rows.Scan(&p.CommitteeID, &p.State, &p.StateSince, &p.ReplyDue); err != nil {
+			return c, app.Internal(err, "count overdue proposals")
+		}
+		g, err := gs.of(ctx, db.read, p.CommitteeID)
+		if err != nil {
+			return c, err
+		}
+		p.derive(g, now, db.Loc)
+		if p.Overdue {
+			c.Overdue++
+		}
+	}
+	return c, app.Internal(rows.Err(), "count overdue proposals")
 }
 
 // ProposalStep is one transition a proposal took.

@@ -619,7 +619,11 @@ func (db *DB) SignProposal(ctx context.Context, actor app.Actor, id, unitID int6
 			Committee: p.CommitteeID, OrgPath: p.path, Summary: fmt.Sprintf("%s签收提案“%s”", a.UnitName, p.Title)}); err != nil {
 			return err
 		}
-		return tx.tryProposal(ctx, actor, id, proposal.Accepted, "各承办单位均已签收")
+		if err := tx.tryProposal(ctx, actor, id, proposal.Accepted, "各承办单位均已签收"); err != nil {
+			return err
+		}
+		// A lead unit may have replied before the last unit signed.
+		return tx.tryProposal(ctx, actor, id, proposal.Replied, "各主办单位均已答复")
 	})
 }
 
@@ -773,7 +777,7 @@ func (db *DB) ReplyProposal(ctx context.Context, actor app.Actor, id, unitID int
 			return app.Internal(err, "reply proposal")
 		}
 		if doc != nil && doc.FileName != "" {
-			if _, err := tx.addProposalFile(ctx, actor, p, *doc, replyID, "file"); err != nil {
+			if _, err := tx.addProposalFile(ctx, actor, p, *doc, replyID, "document"); err != nil {
 				return err
 			}
 		}

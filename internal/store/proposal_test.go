@@ -411,3 +411,57 @@ func TestProposalNotFiledBecomesReport(t *testing.T) {
 		}
 	})
 }
+
+// A lead unit that replies before a supporting unit has signed does not
+// leave the proposal waiting: the last signature takes it on to 已答复.
+// Once closed, a supporting unit that never replied is not overdue.
+func TestProposalReplyBeforeLastSignature(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := buildProposalWorld(t, db)
+		office := w.actorA
+		p := mustProposal(t, db, office, proposal.Input{TermID: w.term.ID, Session: 4, Title: "校园周边交通", MemberID: w.qian.ID})
+		moveProposal(t, db, office, p.ID, store.ProposalAdvance{To: proposal.Submitted})
+		moveProposal(t, db, office, p.ID, store.ProposalAdvance{To: proposal.Filed})
+		moveProposal(t, db, office, p.ID, store.ProposalAdvance{To: proposal.Assigned,
+			Units: []store.AssignUnit{{UnitID: w.jian.ID, Lead: true}, {UnitID: w.jiao.ID}}})
+		mustOK(t, "jian signs", db.SignProposal(ctx, w.unitJian, p.ID, 0))
+		mustOK(t, "jian replies", db.ReplyProposal(ctx, w.unitJian, p.ID, 0, store.ProposalReplyInput{Grade: "A"},
+			&store.DocumentInput{FileName: "答复.pdf", Data: pdfBytes}))
+		if got, _ := db.FindProposalByID(ctx, office, p.ID); got.State != proposal.Assigned {
+			t.Fatalf("before the last signature: %s", got.State)
+		}
+		err := db.ReplyProposal(ctx, w.unitJiao, p.ID, 0, store.ProposalReplyInput{Grade: "A"}, &store.DocumentInput{FileName: "答复.txt", Data: []byte("text")})
+		wantErr(t, "reply before signing", err, app.ECONFLICT, "", "尚未签收")
+		mustOK(t, "jiao signs", db.SignProposal(ctx, w.unitJiao, p.ID, 0))
+		if got, _ := db.FindProposalByID(ctx, office, p.ID); got.State != proposal.Replied {
+			t.Fatalf("after the last signature: %s", got.State)
+		}
+		mustOK(t, "rate", db.RateProposal(ctx, w.memberActor(w.qian), p.ID, w.jian.ID,
+			store.RatingInput{Satisfaction: proposal.Satisfied, Contact: proposal.Phone}))
+		moveProposal(t, db, office, p.ID, store.ProposalAdvance{To: proposal.Closed})
+		w.days(200)
+		inbox, err := db.FindUnitProposals(ctx, w.unitJiao, store.UnitProposalFilter{})
+		if err != nil || len(inbox) != 1 || inbox[0].Overdue || inbox[0].Number != "第十届第四次会议第0001号" || inbox[0].Title != "校园周边交通" {
+			t.Fatalf("supporting unit's list after closure: %+v %v", inbox, err)
+		}
+		// A wrong kind of reply document is named as the document field.
+		q := mustProposal(t, db, office, proposal.Input{TermID: w.term.ID, Session: 4, Title: "城区绿化", MemberID: w.sun.ID})
+		moveProposal(t, db, office, q.ID, store.ProposalAdvance{To: proposal.Submitted})
+		moveProposal(t, db, office, q.ID, store.ProposalAdvance{To: proposal.Filed})
+		moveProposal(t, db, office, q.ID, store.ProposalAdvance{To: proposal.Assigned, Units: []store.AssignUnit{{UnitID: w.jian.ID, Lead: true}}})
+		mustOK(t, "sign", db.SignProposal(ctx, w.unitJian, q.ID, 0))
+		err = db.ReplyProposal(ctx, w.unitJian, q.ID, 0, store.ProposalReplyInput{Grade: "B"}, &store.DocumentInput{FileName: "答复.png", Data: pngBytes})
+		if app.ErrorFields(err).Get("document") == "" {
+			t.Fatalf("a picture as the reply document: %v", err)
+		}
+		c, err := db.CountProposals(ctx, office, store.ProposalFilter{TermID: w.term.ID, State: proposal.Closed})
+		if err != nil || c.Total != 2 || c.ByState[proposal.Closed] != 1 || c.ByState[proposal.Accepted] != 1 || c.Overdue != 0 {
+			t.Fatalf("counts %+v %v", c, err)
+		}
+		w.days(100) // q's reply was due three months after assignment
+		if c, _ := db.CountProposals(ctx, office, store.ProposalFilter{}); c.Overdue != 1 {
+			t.Fatalf("overdue count %+v", c)
+		}
+	})
+}

@@ -175,23 +175,32 @@ func (db *DB) FindProposalWork(ctx context.Context, actor app.Actor, id int64) (
 }
 
 func (db *DB) proposalAssignments(ctx context.Context, where string, args ...any) ([]ProposalAssignment, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+proposalAssignmentColumns+`, p.committee_id FROM proposal_assignment a
-		JOIN handling_unit u ON u.id = a.unit_id JOIN proposal p ON p.id = a.proposal_id
+	rows, err := db.read.QueryContext(ctx, `SELECT `+proposalAssignmentColumns+`, p.committee_id, p.state, p.title, p.session,
+		p.seq, tm.number FROM proposal_assignment a JOIN handling_unit u ON u.id = a.unit_id
+		JOIN proposal p ON p.id = a.proposal_id JOIN term tm ON tm.id = p.term_id
 		WHERE `+where+` ORDER BY a.withdrawn, a.lead DESC, a.id`, args...)
 	if err != nil {
 		return nil, app.Internal(err, "proposal assignments")
 	}
 	defer rows.Close()
 	var out []ProposalAssignment
-	var committees []int64
+	type of struct {
+		committeeID int64
+		state       string
+	}
+	var ofs []of
 	for rows.Next() {
 		var a ProposalAssignment
-		var committeeID int64
-		if err := scanProposalAssignment(rows, &a, &committeeID); err != nil {
+		var o of
+		var session, seq, term int
+		if err := scanProposalAssignment(rows, &a, &o.committeeID, &o.state, &a.Title, &session, &seq, &term); err != nil {
 			return nil, app.Internal(err, "proposal assignments")
 		}
+		if seq > 0 {
+			a.Number = proposal.Number(term, session, seq)
+		}
 		out = append(out, a)
-		committees = append(committees, committeeID)
+		ofs = append(ofs, o)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, app.Internal(err, "proposal assignments")
@@ -199,15 +208,24 @@ func (db *DB) proposalAssignments(ctx context.Context, where string, args ...any
 	rows.Close()
 	today := db.Today()
 	rules := map[int64]proposal.Rules{}
+	gs := proposalGraphs{}
 	for i := range out {
-		r, ok := rules[committees[i]]
+		c := ofs[i].committeeID
+		r, ok := rules[c]
 		if !ok {
-			if r, err = readProposalRules(ctx, db.read, committees[i]); err != nil {
+			if r, err = readProposalRules(ctx, db.read, c); err != nil {
 				return nil, err
 			}
-			rules[committees[i]] = r
+			rules[c] = r
 		}
 		out[i].derive(r, today, db.Loc)
+		g, err := gs.of(ctx, db.read, c)
+		if err != nil {
+			return nil, err
+		}
+		if st, _ := g.State(ofs[i].state); st.Final { // closed or set aside: nothing is due any more
+			out[i].Overdue = false
+		}
 	}
 	return out, nil
 }
@@ -235,24 +253,11 @@ func (db *DB) proposalReplies(ctx context.Context, assignmentID int64, files map
 // addProposalFile checks and stores one uploaded document of a proposal (a
 // reply's when replyID is set); a field error names field.
 func (tx *Tx) addProposalFile(ctx context.Context, actor app.Actor, p Proposal, in DocumentInput, replyID int64, field string) (ProposalFile, error) {
-	var errs app.FieldErrors
-	if in.MaxSize > 0 && int64(len(in.Data)) > in.MaxSize {
-		return ProposalFile{}, app.Errorf(app.ETOOLARGE, "文件超过%d MB的上限", in.MaxSize>>20)
+	if err := CheckProposalDocument(in, field); err != nil {
+		return ProposalFile{}, err
 	}
 	name := cleanDocumentName(in.FileName)
-	if name == "" {
-		errs.Add(field, "请选择要上传的文件")
-		return ProposalFile{}, errs.Err()
-	}
-	ct, err := DocumentType(name, in.Data)
-	if err != nil {
-		errs.Add(field, name+"："+app.ErrorFields(err).Get("file"))
-		return ProposalFile{}, errs.Err()
-	}
-	if !slices.Contains(documentTypes, ct) {
-		errs.Add(field, name+"：只能上传 PDF 或 Word 文件")
-		return ProposalFile{}, errs.Err()
-	}
+	ct, _ := DocumentType(name, in.Data)
 	sum := sha256.Sum256(in.Data)
 	f := ProposalFile{ProposalID: p.ID, ReplyID: replyID, FileName: name, ContentType: ct, Size: int64(len(in.Data)),
 		SHA256: hex.EncodeToString(sum[:]), UploadedAt: tx.Now}
@@ -349,16 +354,6 @@ func (db *DB) FindUnitProposals(ctx context.Context, actor app.Actor, f UnitProp
 	as, err := db.proposalAssignments(ctx, where, actor.UnitID)
 	if err != nil {
 		return nil, err
-	}
-	for i := range as {
-		p, err := findProposal(ctx, db.read, app.System, as[i].ProposalID, "")
-		if err != nil {
-			return nil, err
-		}
-		if p.Seq > 0 {
-			as[i].Number = proposal.Number(p.TermNumber, p.Session, p.Seq)
-		}
-		as[i].Title = p.Title
 	}
 	if f.Overdue {
 		as = slices.DeleteFunc(as, func(a ProposalAssignment) bool { return !a.Overdue })

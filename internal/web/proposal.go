@@ -127,30 +127,6 @@ func (s *Server) latestSession(ctx context.Context, a app.Actor, termID int64) (
 	return ps[0].Session, nil
 }
 
-// proposalCounts counts the proposals f selects, whatever their state, by
-// state, and how many are overdue.
-func (s *Server) proposalCounts(ctx context.Context, a app.Actor, f store.ProposalFilter) (map[string]int, int, int, error) {
-	f.State, f.Offset, f.Limit = "", 0, 1000
-	counts, all, overdue := map[string]int{}, 0, 0
-	for {
-		ps, total, err := s.db.FindProposals(ctx, a, f)
-		if err != nil {
-			return nil, 0, 0, err
-		}
-		for _, p := range ps {
-			counts[p.State]++
-			if p.Overdue {
-				overdue++
-			}
-		}
-		all = total
-		f.Offset += len(ps)
-		if len(ps) == 0 || f.Offset >= total {
-			return counts, all, overdue, nil
-		}
-	}
-}
-
 func (s *Server) proposalList(w http.ResponseWriter, r *http.Request) error {
 	ctx, a := r.Context(), actor(r)
 	f, q, err := s.proposalListFilter(r)
@@ -165,10 +141,11 @@ func (s *Server) proposalList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, all, overdue, err := s.proposalCounts(ctx, a, f)
+	c, err := s.db.CountProposals(ctx, a, f)
 	if err != nil {
 		return err
 	}
+	counts, all, overdue := c.ByState, c.Total, c.Overdue
 	d := view.ProposalList{CanDraft: can(r, auth.ProposalDraft), CanManage: can(r, auth.ProposalWrite),
 		Total: all, Mine: q.Get("mine") == "1"}
 	for _, p := range ps {

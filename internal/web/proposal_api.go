@@ -357,7 +357,7 @@ func (s *Server) apiProposalReply(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if err := s.db.ReplyProposal(r.Context(), actor(r), id, in.UnitID, in.ProposalReplyInput, doc); err != nil {
-		return documentField(err)
+		return err
 	}
 	return s.writeProposalDetail(w, r, id, http.StatusCreated)
 }

@@ -541,12 +541,7 @@ func (s *Server) proposalReplyFor(w http.ResponseWriter, r *http.Request) error 
 			f.Errs.Add("unit_id", "请选择承办单位")
 			return f.Errs.Err()
 		}
-		err = s.db.ReplyProposal(r.Context(), actor(r), id, unitID, in, doc)
-		if fe := app.ErrorFields(err); fe.Get("file") != "" { // the store names the document "file"
-			f.Errs.Add("document", fe.Get("file"))
-			return f.merge(err)
-		}
-		return err
+		return s.db.ReplyProposal(r.Context(), actor(r), id, unitID, in, doc)
 	})
 }
 

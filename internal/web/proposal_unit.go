@@ -10,7 +10,6 @@ package web
 // reply. Another unit's proposal answers 404 (the store decides).
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -269,7 +268,7 @@ func (s *Server) unitProposalAction(w http.ResponseWriter, r *http.Request, acti
 	}
 	posted, err := step(id, f)
 	if err != nil {
-		err = documentField(f.merge(err))
+		err = f.merge(err)
 		if !formError(err) {
 			return err
 		}
@@ -308,27 +307,6 @@ func (s *Server) unitProposalReply(w http.ResponseWriter, r *http.Request) error
 		}
 		return posted, s.db.ReplyProposal(r.Context(), actor(r), id, 0, in, doc)
 	})
-}
-
-// documentField names a reply document's problem after the form's and the
-// API's field "document": the store reports a missing document there but a
-// document of the wrong type under "file".
-func documentField(err error) error {
-	var e *app.Error
-	if !errors.As(err, &e) || e.Fields.Get("file") == "" {
-		return err
-	}
-	out := *e
-	out.Fields = nil
-	for _, fe := range e.Fields {
-		if fe.Field == "file" {
-			fe.Field = "document"
-		}
-		if out.Fields.Get(fe.Field) == "" {
-			out.Fields = append(out.Fields, fe)
-		}
-	}
-	return &out
 }
 
 func (s *Server) unitProposalFile(w http.ResponseWriter, r *http.Request) error {
