@@ -177,13 +177,57 @@ func proposalStatsBlocks(st store.ProposalStats) []statsBlock {
 		overdue.Rows = append(overdue.Rows, []any{u.Name, u.Overdue, u.Oldest})
 	}
 
-	// SOCIAL-CONDITIONS REPORTS: the block of reports submitted and adopted
-	// per level joins this list (a sheet of the workbook) and the page's
-	// view.ProposalStats.Reports slot.
+	// The social-conditions reports' block joins these (reportsBlock).
 	return []statsBlock{sessions,
 		groups("by-category", "按类别", "按提案类别", "类别", st.ByCategory),
 		groups("by-sector", "按界别", "按界别（委员按本届所在界别，集体提案按提出单位）", "界别", st.BySector),
 		units, replies, overdue}
+}
+
+// reportsBlock is the social-conditions reports submitted and adopted per
+// level for the selection: of the year the session was held (the year its
+// first proposal was submitted), or of every year for a whole term.
+func (s *Server) reportsBlock(r *http.Request, st store.ProposalStats) (statsBlock, error) {
+	year := 0
+	if st.Session > 0 {
+		year = s.db.Today().Y
+		ps, _, err := s.db.FindProposals(r.Context(), actor(r), store.ProposalFilter{CommitteeID: st.CommitteeID,
+			TermID: st.TermID, Session: st.Session, Limit: 1})
+		if err != nil {
+			return statsBlock{}, err
+		}
+		if len(ps) > 0 && len(ps[0].SubmittedOn) >= 4 {
+			year, _ = strconv.Atoi(ps[0].SubmittedOn[:4])
+		}
+	}
+	rs, err := s.db.FindReportStats(r.Context(), actor(r), st.CommitteeID, year)
+	if app.ErrorCode(err) == app.EFORBIDDEN { // members do not read the reports' figures
+		return statsBlock{}, nil
+	}
+	if err != nil {
+		return statsBlock{}, err
+	}
+	b := statsBlock{ID: "reports", Sheet: "社情民意", Title: "社情民意信息报送和采用情况（" + reportStatsYear(rs) + "）",
+		Header: []string{"项目", "条数", "其中有领导批示"}}
+	for _, row := range reportSummary(rs) {
+		label := row.Label
+		if row.Sub {
+			label = "其中" + label
+		}
+		b.Rows = append(b.Rows, []any{label, row.N, row.Instructions})
+	}
+	return b, nil
+}
+
+// allStatsBlocks are the proposal blocks and, for those who read them, the
+// reports' block.
+func (s *Server) allStatsBlocks(r *http.Request, st store.ProposalStats) ([]statsBlock, error) {
+	blocks := proposalStatsBlocks(st)
+	rb, err := s.reportsBlock(r, st)
+	if err != nil || rb.ID == "" {
+		return blocks, err
+	}
+	return append(blocks, rb), nil
 }
 
 func (s *Server) proposalStatsFilters(r *http.Request, st store.ProposalStats) []view.Field {
@@ -245,7 +289,11 @@ func (s *Server) proposalStats(w http.ResponseWriter, r *http.Request) error {
 		Heading: proposalStatsHeading(st), NoTerm: st.TermID == 0}
 	if !d.NoTerm {
 		d.Summary = proposalStatsSummary(st)
-		for _, b := range proposalStatsBlocks(st) {
+		blocks, err := s.allStatsBlocks(r, st)
+		if err != nil {
+			return err
+		}
+		for _, b := range blocks {
 			t := view.StatsTable{ID: b.ID, Title: b.Title, Header: b.Header, Empty: b.Empty, Text: b.Text}
 			for _, row := range b.Rows {
 				cells := make([]string, len(row))
@@ -282,7 +330,11 @@ func (s *Server) proposalStatsXLSX(w http.ResponseWriter, r *http.Request) error
 	sheets := []xlsx.Sheet{{Name: "概况", Title: heading + "提案统计", Header: []string{"项目", "内容"}, Rows: [][]any{
 		{"政协", st.CommitteeName}, {"届次", termLabel(st.TermNumber)}, {"会议", proposal.SessionLabel(st.Session)},
 		{"统计日期", st.AsOf}, {"概述", proposalStatsSummary(st)}}}}
-	for _, b := range proposalStatsBlocks(st) {
+	blocks, err := s.allStatsBlocks(r, st)
+	if err != nil {
+		return err
+	}
+	for _, b := range blocks {
 		sheets = append(sheets, xlsx.Sheet{Name: b.Sheet, Title: heading + b.Title, Header: b.Header, Rows: b.Rows})
 	}
 	var buf bytes.Buffer

@@ -145,6 +145,16 @@ func TestProposalStatsPageWorkbookAPI(t *testing.T) {
 	ctx := context.Background()
 	term, unit := proposalStatsWorld(t, e)
 	office := app.Actor{AccountID: 1, Role: string(auth.Office), OrgID: e.countyA.ID, Path: e.countyA.Path, CommitteeID: e.countyA.ID}
+	// A social-conditions report adopted at county level with an instruction: the reports' block.
+	rep, err := e.db.CreateReport(ctx, office, store.ReportInput{OrgID: e.countyA.ID, Year: 2024, Title: "农村学校校车接送情况",
+		Body: "部分村距学校较远。", Authors: []store.ReportAuthorInput{{Name: "县政协办公室"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.AdoptReport(ctx, office, rep.ID, proposal.Adoption{Level: proposal.County, AdoptedOn: e.db.Today(),
+		AdoptedBy: "县委办公室《每日要情》第3期", Instruction: "请教育局研究。", Leader: "县长", InstructionOn: e.db.Today()}); err != nil {
+		t.Fatal(err)
+	}
 	st, err := e.db.FindProposalStats(ctx, office, 0, 0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -178,6 +188,9 @@ func TestProposalStatsPageWorkbookAPI(t *testing.T) {
 			cells("满意率", "100%", "满意1件次 ÷ 已评价1件次"), cells("满意和基本满意率", "100%", "满意和基本满意1件次 ÷ 已评价1件次"),
 			cells("重点提案", 1), cells("优秀提案", 0), cells("已办结", 1)},
 		"overdue-units": {cells("承办单位", "超期件数", "最早应办日期"), cells(unit.Name, 1, signBy)},
+		"reports": {cells("项目", "条数", "其中有领导批示"), cells("报送信息", 1), cells("被合并", 0), cells("报送上级", 0),
+			cells("被采用（条）", 1), cells("采用（次）", 1, 1), cells("其中县级采用", 1, 1), cells("其中市级采用", 0, 0),
+			cells("其中省级采用", 0, 0), cells("其中全国政协采用", 0, 0), cells("未采用", 0)},
 	}
 	if got := counts("", st.BySession[0]); fmt.Sprint(got[1:]) != "[3 1 1 1 0 0 1 1 1 0]" {
 		t.Fatalf("session 1 counts %v", got)
@@ -213,11 +226,11 @@ func TestProposalStatsPageWorkbookAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sheets := []string{"概况", "审查情况", "按类别", "按界别", "承办单位", "答复与评价", "超期单位"}
+	sheets := []string{"概况", "审查情况", "按类别", "按界别", "承办单位", "答复与评价", "超期单位", "社情民意"}
 	if got := f.GetSheetList(); fmt.Sprint(got) != fmt.Sprint(sheets) {
 		t.Fatalf("sheets %v", got)
 	}
-	ids := []string{"", "by-session", "by-category", "by-sector", "by-unit", "replies", "overdue-units"}
+	ids := []string{"", "by-session", "by-category", "by-sector", "by-unit", "replies", "overdue-units", "reports"}
 	for i, name := range sheets {
 		rows, err := f.GetRows(name)
 		if err != nil || len(rows) < 2 {
