@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,6 +85,16 @@ const proposalColumns = `p.id, p.committee_id, o.name, p.term_id, tm.number, p.s
 
 const proposalFrom = ` FROM proposal p JOIN org o ON o.id = p.committee_id JOIN term tm ON tm.id = p.term_id
 	LEFT JOIN member m ON m.id = p.member_id`
+
+// proposalCountFrom is proposalFrom without the term and, unless the
+// filter searches the proposer's name, the member: what counting needs.
+func proposalCountFrom(f ProposalFilter) string {
+	from := ` FROM proposal p JOIN org o ON o.id = p.committee_id`
+	if strings.TrimSpace(f.Query) != "" {
+		from += ` LEFT JOIN member m ON m.id = p.member_id`
+	}
+	return from
+}
 
 func scanProposal(s scanner, p *Proposal) error {
 	return s.Scan(&p.ID, &p.CommitteeID, &p.CommitteeName, &p.TermID, &p.TermNumber, &p.Session, &p.Seq, &p.Title,
@@ -315,12 +326,32 @@ func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilt
 		limit = 50
 	}
 	limit = min(limit, 1000)
-	query := `SELECT ` + proposalColumns + proposalFrom + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY tm.number DESC, p.session DESC, CASE WHEN p.seq = 0 THEN 1 ELSE 0 END, p.seq, p.id DESC`
+	order := ` ORDER BY tm.number DESC, p.session DESC, CASE WHEN p.seq = 0 THEN 1 ELSE 0 END, p.seq, p.id DESC`
+	query := `SELECT ` + proposalColumns + proposalFrom + ` WHERE ` + strings.Join(where, " AND ") + order
+	qargs := args
+	var page []int64
 	if !f.Overdue {
-		query += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0))
+		// The page's ids first, so that the per-row columns (co-signers,
+		// the reply deadline) are read for the page only, not for every
+		// row the sort sees.
+		ids, err := db.proposalIDs(ctx, `SELECT p.id`+proposalCountFrom(f)+` JOIN term tm ON tm.id = p.term_id WHERE `+strings.Join(where, " AND ")+order+
+			fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(ids) == 0 {
+			var total int
+			err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+proposalCountFrom(f)+` WHERE `+strings.Join(where, " AND "), args...).Scan(&total)
+			return nil, total, app.Internal(err, "count proposals")
+		}
+		page = ids
+		in := make([]string, len(ids))
+		for i, id := range ids {
+			in[i] = app.Itoa(id)
+		}
+		query, qargs = `SELECT `+proposalColumns+proposalFrom+` WHERE p.id IN (`+strings.Join(in, ",")+`)`, nil
 	}
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.read.QueryContext(ctx, query, qargs...)
 	if err != nil {
 		return nil, 0, app.Internal(err, "find proposals")
 	}
@@ -338,6 +369,13 @@ func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilt
 		return nil, 0, app.Internal(err, "find proposals")
 	}
 	rows.Close()
+	if page != nil { // back in the page's order
+		at := make(map[int64]int, len(page))
+		for i, id := range page {
+			at[id] = i
+		}
+		slices.SortFunc(out, func(a, b Proposal) int { return at[a.ID] - at[b.ID] })
+	}
 	kept := out[:0]
 	for _, p := range out {
 		g, err := gs.of(ctx, db.read, p.CommitteeID)
@@ -354,11 +392,28 @@ func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilt
 	if f.Overdue {
 		kept = kept[min(max(f.Offset, 0), len(kept)):]
 		kept = kept[:min(limit, len(kept))]
-	} else if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+proposalFrom+` WHERE `+strings.Join(where, " AND "),
+	} else if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+proposalCountFrom(f)+` WHERE `+strings.Join(where, " AND "),
 		args...).Scan(&total); err != nil {
 		return nil, 0, app.Internal(err, "count proposals")
 	}
 	return kept, total, db.proposalUnits(ctx, kept)
+}
+
+func (db *DB) proposalIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, app.Internal(err, "find proposals")
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, app.Internal(err, "find proposals")
+		}
+		ids = append(ids, id)
+	}
+	return ids, app.Internal(rows.Err(), "find proposals")
 }
 
 // ProposalStateCounts are the proposals a filter selects, whatever their state:
@@ -379,7 +434,7 @@ func (db *DB) CountProposals(ctx context.Context, actor app.Actor, f ProposalFil
 	if !ok {
 		return c, nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT p.state, COUNT(*)`+proposalFrom+` WHERE `+strings.Join(where, " AND ")+
+	rows, err := db.read.QueryContext(ctx, `SELECT p.state, COUNT(*)`+proposalCountFrom(f)+` WHERE `+strings.Join(where, " AND ")+
 		` GROUP BY p.state`, args...)
 	if err != nil {
 		return c, app.Internal(err, "count proposals")
@@ -399,8 +454,9 @@ func (db *DB) CountProposals(ctx context.Context, actor app.Actor, f ProposalFil
 		return c, app.Internal(err, "count proposals")
 	}
 	rows, err = db.read.QueryContext(ctx, `SELECT p.committee_id, p.state, p.state_since,
-		COALESCE((SELECT MIN(a.deadline) FROM proposal_assignment a WHERE a.proposal_id = p.id AND a.withdrawn = FALSE
-			AND a.lead = TRUE AND a.status NOT IN ('replied', 'rated')), '')`+proposalFrom+` WHERE `+strings.Join(where, " AND ")+
+		CASE WHEN p.state IN ('`+proposal.Accepted+`', '`+proposal.ReplyReturned+`') THEN
+			COALESCE((SELECT MIN(a.deadline) FROM proposal_assignment a WHERE a.proposal_id = p.id AND a.withdrawn = FALSE
+				AND a.lead = TRUE AND a.status NOT IN ('replied', 'rated')), '') ELSE '' END`+proposalCountFrom(f)+` WHERE `+strings.Join(where, " AND ")+
 		` AND p.state NOT IN ('`+proposal.Closed+`', '`+proposal.NotFiled+`', '`+proposal.Merged+`', '`+proposal.Draft+`')`, args...)
 	if err != nil {
 		return c, app.Internal(err, "count overdue proposals")

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"testing"
 
 	"xieshang/internal/proposal"
@@ -19,4 +20,10 @@ func TestProposalRequirementsHaveChecks(t *testing.T) {
 			t.Errorf("check %q is not offered to graphs", code)
 		}
 	}
+}
+
+// ConsultTestQueryRow reads one row on the read connection, for benchmarks
+// that fill tables in bulk.
+func (db *DB) ConsultTestQueryRow(ctx context.Context, query string, dest ...any) error {
+	return db.read.QueryRowContext(ctx, query).Scan(dest...)
 }
