@@ -46,27 +46,9 @@ var (
 // field.
 func (tx *Tx) addTopicFile(ctx context.Context, actor app.Actor, t Topic, in DocumentInput, allowed []string,
 	link topicFileLink, field string) (TopicFile, error) {
-	var errs app.FieldErrors
-	if in.MaxSize > 0 && int64(len(in.Data)) > in.MaxSize {
-		return TopicFile{}, app.Errorf(app.ETOOLARGE, "文件超过%d MB的上限", in.MaxSize>>20)
-	}
-	name := cleanDocumentName(in.FileName)
-	if name == "" {
-		errs.Add(field, "请选择要上传的文件")
-		return TopicFile{}, errs.Err()
-	}
-	ct, err := DocumentType(name, in.Data)
+	name, ct, err := checkUpload(in, allowed, field)
 	if err != nil {
-		errs.Add(field, name+"："+app.ErrorFields(err).Get("file"))
-		return TopicFile{}, errs.Err()
-	}
-	if !slices.Contains(allowed, ct) {
-		kinds := "PDF 或 Word 文件"
-		if slices.Contains(allowed, TypeJPEG) {
-			kinds = "JPEG 或 PNG 图片"
-		}
-		errs.Add(field, name+"：只能上传"+kinds)
-		return TopicFile{}, errs.Err()
+		return TopicFile{}, err
 	}
 	sum := sha256.Sum256(in.Data)
 	f := TopicFile{TopicID: t.ID, VisitID: link.VisitID, OutcomeID: link.OutcomeID, ReplyID: link.ReplyID,
@@ -79,6 +61,35 @@ func (tx *Tx) addTopicFile(ctx context.Context, actor app.Actor, t Topic, in Doc
 		return f, app.Internal(err, "add topic file")
 	}
 	return f, nil
+}
+
+// checkUpload checks an uploaded file against the content types allowed:
+// the size, a name, the kind by content with an extension that agrees. It
+// returns the cleaned name and the content type; a field error names field.
+func checkUpload(in DocumentInput, allowed []string, field string) (string, string, error) {
+	var errs app.FieldErrors
+	if in.MaxSize > 0 && int64(len(in.Data)) > in.MaxSize {
+		return "", "", app.Errorf(app.ETOOLARGE, "文件超过%d MB的上限", in.MaxSize>>20)
+	}
+	name := cleanDocumentName(in.FileName)
+	if name == "" {
+		errs.Add(field, "请选择要上传的文件")
+		return "", "", errs.Err()
+	}
+	ct, err := DocumentType(name, in.Data)
+	if err != nil {
+		errs.Add(field, name+"："+app.ErrorFields(err).Get("file"))
+		return "", "", errs.Err()
+	}
+	if !slices.Contains(allowed, ct) {
+		kinds := "PDF 或 Word 文件"
+		if slices.Contains(allowed, TypeJPEG) {
+			kinds = "JPEG 或 PNG 图片"
+		}
+		errs.Add(field, name+"：只能上传"+kinds)
+		return "", "", errs.Err()
+	}
+	return name, ct, nil
 }
 
 const topicFileColumns = `f.id, f.topic_id, COALESCE(f.visit_id, 0), COALESCE(f.outcome_id, 0), COALESCE(f.reply_id, 0),

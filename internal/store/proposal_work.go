@@ -253,11 +253,10 @@ func (db *DB) proposalReplies(ctx context.Context, assignmentID int64, files map
 // addProposalFile checks and stores one uploaded document of a proposal (a
 // reply's when replyID is set); a field error names field.
 func (tx *Tx) addProposalFile(ctx context.Context, actor app.Actor, p Proposal, in DocumentInput, replyID int64, field string) (ProposalFile, error) {
-	if err := CheckProposalDocument(in, field); err != nil {
+	name, ct, err := checkUpload(in, documentTypes, field)
+	if err != nil {
 		return ProposalFile{}, err
 	}
-	name := cleanDocumentName(in.FileName)
-	ct, _ := DocumentType(name, in.Data)
 	sum := sha256.Sum256(in.Data)
 	f := ProposalFile{ProposalID: p.ID, ReplyID: replyID, FileName: name, ContentType: ct, Size: int64(len(in.Data)),
 		SHA256: hex.EncodeToString(sum[:]), UploadedAt: tx.Now}
@@ -268,6 +267,16 @@ func (tx *Tx) addProposalFile(ctx context.Context, actor app.Actor, p Proposal, 
 		return f, app.Internal(err, "add proposal file")
 	}
 	return f, nil
+}
+
+// CheckProposalDocument checks an upload as AddProposalFile and
+// ReplyProposal will (a name, a PDF or Word file whose content agrees with
+// its extension, the size), so that a form that creates a proposal and
+// attaches its document can refuse a bad file before anything is written.
+// The error is a field error on field, or ETOOLARGE.
+func CheckProposalDocument(in DocumentInput, field string) error {
+	_, _, err := checkUpload(in, documentTypes, field)
+	return err
 }
 
 // AddProposalFile attaches a document to a proposal's text (the proposer

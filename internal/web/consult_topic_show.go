@@ -598,17 +598,5 @@ func (s *Server) topicFileGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", fmt.Sprint(len(data)))
-	if f.IsImage() {
-		h.Set("Content-Disposition", "inline")
-	} else {
-		h.Set("Content-Disposition", attachment(f.FileName))
-	}
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(data)
-	return err
+	return sendFile(w, f.FileName, f.ContentType, data, f.IsImage())
 }

@@ -417,14 +417,25 @@ func (s *Server) documentGet(w http.ResponseWriter, r *http.Request) error {
 			return app.NotFound("文件")
 		}
 	}
+	return sendFile(w, d.FileName, d.ContentType, data, false)
+}
+
+// sendFile writes a stored file: a download named name, or shown in the
+// page (inline: photos); never sniffed, never cached by the browser or a
+// proxy.
+func sendFile(w http.ResponseWriter, name, contentType string, data []byte, inline bool) error {
 	h := w.Header()
-	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(data)))
-	h.Set("Content-Disposition", attachment(d.FileName))
+	if inline {
+		h.Set("Content-Disposition", "inline")
+	} else {
+		h.Set("Content-Disposition", attachment(name))
+	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-store")
 	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(data)
+	_, err := w.Write(data)
 	return err
 }
 

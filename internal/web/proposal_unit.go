@@ -31,7 +31,7 @@ func (s *Server) unitProposalRoutes() []Route {
 		{Method: "POST", Pattern: "/unit/proposals/{id}/sign", Perm: u, Handle: s.unitProposalSign},
 		{Method: "POST", Pattern: "/unit/proposals/{id}/return", Perm: u, Handle: s.unitProposalReturn},
 		{Method: "POST", Pattern: "/unit/proposals/{id}/reply", Perm: u, Handle: s.unitProposalReply},
-		{Method: "GET", Pattern: "/unit/proposals/files/{id}", Perm: u, Handle: s.unitProposalFile},
+		{Method: "GET", Pattern: "/unit/proposals/files/{id}", Perm: u, Handle: s.proposalFileGet},
 	}
 }
 
@@ -307,24 +307,4 @@ func (s *Server) unitProposalReply(w http.ResponseWriter, r *http.Request) error
 		}
 		return posted, s.db.ReplyProposal(r.Context(), actor(r), id, 0, in, doc)
 	})
-}
-
-func (s *Server) unitProposalFile(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f, data, err := s.db.FindProposalFileData(r.Context(), actor(r), id)
-	if err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", fmt.Sprint(len(data)))
-	h.Set("Content-Disposition", attachment(f.FileName))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(data)
-	return err
 }
