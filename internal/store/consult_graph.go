@@ -72,6 +72,20 @@ func readGraph(ctx context.Context, q querier, committeeID int64, kind string) (
 	return g, true, nil
 }
 
+// cachedGraph reads a committee's graph of kind once for one read or
+// change, keeping it in m.
+func cachedGraph(ctx context.Context, q querier, m map[int64]workflow.Graph, committeeID int64, kind string) (workflow.Graph, error) {
+	if g, ok := m[committeeID]; ok {
+		return g, nil
+	}
+	g, _, err := readGraph(ctx, q, committeeID, kind)
+	if err != nil {
+		return g, err
+	}
+	m[committeeID] = g
+	return g, nil
+}
+
 // FindGraph returns the graph of kind used by a committee in the actor's
 // subtree, or by the actor's own committee when committeeID is 0, and
 // whether it is the committee's own (false: the built-in one).

@@ -120,15 +120,7 @@ func scanTopic(s scanner, t *Topic, extra ...any) error {
 type graphs map[int64]workflow.Graph
 
 func (gs graphs) of(ctx context.Context, q querier, committeeID int64) (workflow.Graph, error) {
-	if g, ok := gs[committeeID]; ok {
-		return g, nil
-	}
-	g, _, err := readGraph(ctx, q, committeeID, GraphKindTopic)
-	if err != nil {
-		return g, err
-	}
-	gs[committeeID] = g
-	return g, nil
+	return cachedGraph(ctx, q, gs, committeeID, GraphKindTopic)
 }
 
 // derive fills the state label, due date, overdue flag and own progress

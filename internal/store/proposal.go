@@ -130,15 +130,7 @@ func (p Proposal) IsExcellent() bool { return p.ExcellentYear > 0 }
 type proposalGraphs map[int64]workflow.Graph
 
 func (gs proposalGraphs) of(ctx context.Context, q querier, committeeID int64) (workflow.Graph, error) {
-	if g, ok := gs[committeeID]; ok {
-		return g, nil
-	}
-	g, _, err := readGraph(ctx, q, committeeID, GraphKindProposal)
-	if err != nil {
-		return g, err
-	}
-	gs[committeeID] = g
-	return g, nil
+	return cachedGraph(ctx, q, gs, committeeID, GraphKindProposal)
 }
 
 // canHandleProposals reports whether the actor is the proposal office.
