@@ -477,6 +477,17 @@ func (tx *Tx) tryProposal(ctx context.Context, actor app.Actor, id int64, to, no
 	return tx.moveProposal(ctx, actor, p, g, tr, &ProposalAdvance{To: to, Note: note})
 }
 
+// TakenByItself reports whether the platform takes a transition on its own
+// once the units' or the proposer's steps meet its requirement (every unit
+// signed, every lead unit replied, every lead unit rated): pages offer the
+// steps, not the transition.
+func TakenByItself(tr workflow.Transition) bool {
+	auto := map[string]string{proposal.Accepted: proposal.NeedAllSigned, proposal.Replied: proposal.NeedGrade,
+		proposal.Rated: proposal.NeedRating}
+	need, ok := auto[tr.To]
+	return ok && slices.Contains(tr.Requires, need)
+}
+
 // Cosign adds a member as a co-signer (联名) while the proposal gathers
 // co-signers and its deadline has not passed: a member's account signs for
 // itself; the office may add a member of the committee. Signing twice,

@@ -58,6 +58,8 @@ func TestProposalEndToEnd(t *testing.T) {
 	// Assigned to a lead and a supporting unit; each signs on its own page.
 	seeOther(t, office, path+"/advance", url.Values{"to": {"assigned"}, "unit_" + id(leadUnit): {"lead"},
 		"unit_" + id(support): {"support"}})
+	_, page = office.get(path)
+	pageLacks(t, "office's page while units sign", page, `value="accepted"`)
 	_, page = unitLead.get("/unit/proposals")
 	pageHas(t, "lead unit's list", page, "关于加快老旧小区改造的建议", "待签收")
 	seeOther(t, unitLead, "/unit/proposals/"+id(pid)+"/sign", nil)
@@ -82,6 +84,7 @@ func TestProposalEndToEnd(t *testing.T) {
 	// The proposer rates the lead unit; the office closes it.
 	_, page = qian.get(path)
 	pageHas(t, "proposer's page", page, "B类（正在解决或列入计划解决）", path+"/rate")
+	pageLacks(t, "proposer's page", page, `value="rated"`) // rating moves it on by itself, no separate button
 	seeOther(t, qian, path+"/rate", url.Values{"unit_id": {id(leadUnit)}, "satisfaction": {"basically"}, "contact": {"face"}})
 	seeOther(t, office, path+"/advance", url.Values{"to": {"closed"}})
 	_, page = qian.get(path)

@@ -284,6 +284,9 @@ func (s *Server) proposalActions(ctx context.Context, a app.Actor, pv proposalVi
 	p := pv.p
 	var needMerge, needUnits, needReturn bool
 	for _, tr := range next {
+		if store.TakenByItself(tr) { // signing, replying and rating have their own forms
+			continue
+		}
 		act := view.ProposalAction{To: tr.To, Label: tr.Label}
 		for _, req := range tr.Requires {
 			switch req {
