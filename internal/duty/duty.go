@@ -350,3 +350,21 @@ func Rank(scores map[int64]Points, order []int64) []Ranked {
 	}
 	return out
 }
+
+// ActivityKind is a kind of 履职活动 that no other module records; a
+// committee keeps its own list (store: activity_kind), these until then.
+type ActivityKind struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// DefaultActivityKinds are the kinds the real reports name.
+var DefaultActivityKinds = []ActivityKind{
+	{"training", "履职能力提升培训班"},
+	{"study", "学习会"},
+	{"visit_member", "走访看望委员"},
+	{"talk", "谈心交流"},
+	{"investment", "招商考察"},
+	{"commendation", "表彰先进集体和个人"},
+	{"other", "其他履职活动"},
+}
