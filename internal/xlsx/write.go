@@ -10,6 +10,8 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -20,13 +22,19 @@ import (
 
 // Sheet is one worksheet to write.
 type Sheet struct {
-	Name   string   // tab name: at most 31 characters, none of : \ / ? * [ ]
+	// Name is the tab name. Excel allows at most 31 characters and none of
+	// : \ / ? * [ ]; Write replaces those with full-width look-alikes,
+	// shortens a longer name and numbers a repeated one.
+	Name   string
 	Title  string   // optional title row merged across the columns, above the header
 	Header []string // column headers
 	// Rows holds the cells of each data row. A cell may be a string, an
 	// integer or float, a bool, a time.Time (date and time), an app.Date (a
-	// date cell shown as 2006-01-02; the zero Date is an empty cell) or nil.
-	// Other values are written with fmt.Sprint.
+	// date cell shown as 2006-01-02; the zero Date is an empty cell) or nil,
+	// or a pointer to one of these (a nil pointer is an empty cell). Values
+	// of named types with a number, bool or string kind are written as those
+	// (a count type stays a number), unless they have a String method, which
+	// then gives the text. Other values are written with fmt.Sprint.
 	Rows [][]any
 	// Widths are column widths in characters; a missing or zero width is
 	// fitted to the header and the cells.
@@ -64,7 +72,9 @@ func Write(w io.Writer, sheets ...Sheet) error {
 	if err != nil {
 		return err
 	}
+	used := map[string]bool{}
 	for i, s := range sheets {
+		s.Name = uniqueName(SheetName(s.Name), used)
 		if i == 0 {
 			if err := f.SetSheetName(f.GetSheetName(0), s.Name); err != nil {
 				return fmt.Errorf("xlsx: sheet %q: %w", s.Name, err)
@@ -241,7 +251,7 @@ func writeSheet(f *excelize.File, st styles, s Sheet) error {
 // cell styles one value; every data cell gets a border, so that the printed
 // table is ruled.
 func cell(st styles, v any, text bool) excelize.Cell {
-	switch x := v.(type) {
+	switch x := plain(v).(type) {
 	case nil:
 		if text {
 			return excelize.Cell{StyleID: st.text}
@@ -291,7 +301,7 @@ func fitWidth(s Sheet, c int) float64 {
 			continue
 		}
 		var n int
-		switch x := r[c].(type) {
+		switch x := plain(r[c]).(type) {
 		case nil:
 		case string:
 			n = displayWidth(x)
@@ -338,4 +348,84 @@ func wide(r rune) bool {
 		(r >= 0xFF00 && r <= 0xFF60) || // full-width forms
 		(r >= 0xFFE0 && r <= 0xFFE6) ||
 		(r >= 0x20000 && r <= 0x3FFFD)) // CJK extensions
+}
+
+// plain turns v into one of the values cell knows: pointers are followed (a
+// nil pointer is nil), a value with a String method other than a date or
+// time is its text, and a value of a named type with a basic kind is
+// converted to that kind.
+func plain(v any) any {
+	switch x := v.(type) {
+	case nil, app.Date, time.Time, string, bool, int, int8, int16, int32, int64,
+		uint, uint8, uint16, uint32, uint64, float32, float64:
+		return v
+	case *app.Date:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *time.Time:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case fmt.Stringer:
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return nil
+		}
+		return x.String()
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return nil
+		}
+		return plain(rv.Elem().Interface())
+	case reflect.Bool:
+		return rv.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return rv.Uint()
+	case reflect.Float32, reflect.Float64:
+		return rv.Float()
+	case reflect.String:
+		return rv.String()
+	}
+	return v
+}
+
+// SheetName is name as Excel accepts it for a tab: the characters it
+// forbids ( : \ / ? * [ ] ) replaced by full-width ones, apostrophes
+// trimmed from the ends, at most 31 characters, and "Sheet" when nothing
+// is left.
+func SheetName(name string) string {
+	name = strings.NewReplacer(":", "：", "\\", "＼", "/", "／", "?", "？", "*", "＊", "[", "【", "]", "】").Replace(name)
+	name = strings.Trim(strings.TrimSpace(name), "'")
+	if r := []rune(name); len(r) > maxSheetName {
+		name = string(r[:maxSheetName])
+	}
+	if name == "" {
+		name = "Sheet"
+	}
+	return name
+}
+
+const maxSheetName = 31
+
+// uniqueName is name, or name with a number (2), (3)… when a sheet of that
+// name (in any letter case, as Excel compares them) is already in used.
+func uniqueName(name string, used map[string]bool) string {
+	try := name
+	for i := 2; used[strings.ToLower(try)]; i++ {
+		suffix := fmt.Sprintf("(%d)", i)
+		r := []rune(name)
+		if len(r)+len(suffix) > maxSheetName {
+			r = r[:maxSheetName-len(suffix)]
+		}
+		try = string(r) + suffix
+	}
+	used[strings.ToLower(try)] = true
+	return try
 }

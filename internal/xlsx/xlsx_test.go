@@ -317,3 +317,94 @@ func FuzzReadFirstSheet(f *testing.F) {
 		check(withSheet(t, base, b))
 	})
 }
+
+type count int
+
+type grade int
+
+func (g grade) String() string { return [...]string{"优", "良"}[g] }
+
+// TestWriteCellTypes opens a written sheet with excelize: the header is
+// frozen below the title, dates are numbers shown as dates, numbers of any
+// type (named, behind a pointer) are numbers, and what has a String method
+// is its text.
+func TestWriteCellTypes(t *testing.T) {
+	d := app.MustDate("2025-03-08")
+	n := 7
+	var nilDate *app.Date
+	b := write(t, xlsx.Sheet{Name: "会议", Title: "2025年会议", Header: []string{"日期", "人数", "类别", "指针", "空", "时间"},
+		Rows: [][]any{{d, count(12), grade(1), &n, nilDate, time.Date(2025, 3, 8, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))}}})
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	panes, err := f.GetPanes("会议")
+	if err != nil || !panes.Freeze || panes.YSplit != 2 || panes.TopLeftCell != "A3" {
+		t.Errorf("panes = %+v, %v; want title and header frozen", panes, err)
+	}
+	if w, _ := f.GetColWidth("会议", "A"); w != 12 { // header 日期 (4 + 2 for the filter) vs 10 for a date, + 2
+		t.Errorf("width of the date column = %v, want 12", w)
+	}
+	style, _ := f.GetCellStyle("会议", "A3")
+	s, err := f.GetStyle(style)
+	if err != nil || s.CustomNumFmt == nil || *s.CustomNumFmt != "yyyy-mm-dd" {
+		t.Errorf("date cell style = %+v, %v; want the yyyy-mm-dd format", s, err)
+	}
+	for cell, want := range map[string]string{"A3": "45724", "B3": "12", "D3": "7"} {
+		if typ, _ := f.GetCellType("会议", cell); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			t.Errorf("%s written as text; want a number", cell)
+		}
+		raw, _ := f.GetCellValue("会议", cell, excelize.Options{RawCellValue: true})
+		if raw != want {
+			t.Errorf("%s raw = %q, want %q", cell, raw, want)
+		}
+	}
+	if v, _ := f.GetCellValue("会议", "A3"); v != "2025-03-08" {
+		t.Errorf("date shown as %q", v)
+	}
+	if v, _ := f.GetCellValue("会议", "C3"); v != "良" {
+		t.Errorf("Stringer written as %q, want 良", v)
+	}
+	if v, _ := f.GetCellValue("会议", "E3"); v != "" {
+		t.Errorf("nil pointer written as %q, want empty", v)
+	}
+	if v, _ := f.GetCellValue("会议", "F3"); v != "2025-03-08 09:30" {
+		t.Errorf("time shown as %q, want the wall clock", v)
+	}
+
+	// Without a title only the header row is frozen.
+	b = write(t, xlsx.Sheet{Name: "S", Header: []string{"a"}, Rows: [][]any{{1}}})
+	f2, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f2.Close()
+	if panes, _ := f2.GetPanes("S"); !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("panes = %+v, want the header frozen", panes)
+	}
+}
+
+func TestSheetNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"会议/选举":                 "会议／选举",
+		"a:b?c*[d]\\e":          "a：b？c＊【d】＼e",
+		"'x'":                   "x",
+		"":                      "Sheet",
+		strings.Repeat("议", 40): strings.Repeat("议", 31),
+	} {
+		if got := xlsx.SheetName(in); got != want {
+			t.Errorf("SheetName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	b := write(t, xlsx.Sheet{Name: "提案"}, xlsx.Sheet{Name: "提案"}, xlsx.Sheet{Name: strings.Repeat("长", 31)}, xlsx.Sheet{Name: strings.Repeat("长", 31)})
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := []string{"提案", "提案(2)", strings.Repeat("长", 31), strings.Repeat("长", 28) + "(2)"}
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, want) {
+		t.Errorf("sheets = %q, want %q", got, want)
+	}
+}
