@@ -87,7 +87,7 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
 	l := view.AccountList{Rows: rows, Org: q.Get("org"), Role: q.Get("role"), Status: q.Get("status"), Name: f.Name,
 		OrgOptions: orgs, RoleOptions: roleOptions(auth.Roles, "全部角色"), Query: keep,
 		Pager: view.Pager{Total: total, Offset: f.Offset, Limit: f.Limit, Query: keep, Path: "/accounts"}}
-	return render(w, r, http.StatusOK, view.Accounts(page(r, "账号", "accounts"), l))
+	return render(w, r, http.StatusOK, view.Accounts(withExport(page(r, "账号", "accounts"), r, "/accounts.xlsx"), l))
 }
 
 // accountStatus is the status shown for an account, with its tag class.

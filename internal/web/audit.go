@@ -128,7 +128,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return render(w, r, status, view.Audit(page(r, "审计日志", "audit"), l))
+	return render(w, r, status, view.Audit(withExport(page(r, "审计日志", "audit"), r, "/audit.xlsx"), l))
 }
 
 // auditRows prepares entries for display: local time, labels, indented JSON.

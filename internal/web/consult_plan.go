@@ -106,7 +106,7 @@ func (s *Server) renderPlanList(w http.ResponseWriter, r *http.Request, status i
 			{Name: "title", Label: "计划名称", Value: in.Title, Hint: "不填则为“××政协××××年度协商工作计划”"},
 		}
 	}
-	return render(w, r, status, view.PlanListPage(page(r, "协商计划", "plans"), d))
+	return render(w, r, status, view.PlanListPage(withExport(page(r, "协商计划", "plans"), r, "/plans.xlsx"), d))
 }
 
 func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) error {

@@ -150,7 +150,7 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 	if mine {
 		title = "我的会议"
 	}
-	return render(w, r, http.StatusOK, view.MeetingListPage(page(r, title, "meetings"), d))
+	return render(w, r, http.StatusOK, view.MeetingListPage(withExport(page(r, title, "meetings"), r, "/meetings.xlsx"), d))
 }
 
 func meetingKindOptions(all bool) []view.Option {

@@ -195,7 +195,7 @@ func (s *Server) proposalList(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Pager = view.Pager{Total: total, Offset: f.Offset, Limit: proposalPageSize, Query: rest, Path: "/proposals"}
-	return render(w, r, http.StatusOK, view.ProposalListPage(page(r, "提案", "proposals"), d))
+	return render(w, r, http.StatusOK, view.ProposalListPage(withExport(page(r, "提案", "proposals"), r, "/proposals.xlsx"), d))
 }
 
 // proposalFilters are the list's filter fields with the query's values.

@@ -165,7 +165,7 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) error {
 		d.Filters = append(d.Filters, view.Field{Name: "member_id", Label: "委员编号", Value: q.Get("member_id")})
 	}
 	d.Pager = view.Pager{Total: total, Offset: f.Offset, Limit: reportPageSize, Query: rest, Path: "/reports"}
-	return render(w, r, http.StatusOK, view.ReportListPage(page(r, "社情民意信息", "proposals"), d))
+	return render(w, r, http.StatusOK, view.ReportListPage(withExport(page(r, "社情民意信息", "proposals"), r, "/reports.xlsx"), d))
 }
 
 func reportRow(rp store.Report) view.ReportRow {

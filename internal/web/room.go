@@ -127,7 +127,7 @@ func (s *Server) roomIndex(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Pager = view.Pager{Total: total, Offset: f.Offset, Limit: f.Limit, Query: keep, Path: "/rooms"}
-	return render(w, r, http.StatusOK, view.RoomIndexPage(page(r, "议事室", "rooms"), d))
+	return render(w, r, http.StatusOK, view.RoomIndexPage(withExport(page(r, "议事室", "rooms"), r, "/rooms.xlsx"), d))
 }
 
 // --- Register and edit ---

@@ -80,7 +80,7 @@ func (s *Server) unitList(w http.ResponseWriter, r *http.Request) error {
 		d.Rows = append(d.Rows, view.UnitRow{ID: u.ID, Name: u.Name, ShortName: u.ShortName, Kind: u.KindLabel,
 			Contact: u.Contact, Phone: u.Phone, Committee: names[u.CommitteeID], Archived: u.Archived})
 	}
-	return render(w, r, http.StatusOK, view.UnitListPage(page(r, "承办单位", "units"), d))
+	return render(w, r, http.StatusOK, view.UnitListPage(withExport(page(r, "承办单位", "units"), r, "/units.xlsx"), d))
 }
 
 func unitInput(f *form) store.UnitInput {

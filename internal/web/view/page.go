@@ -16,6 +16,9 @@ type Page struct {
 	User  *User  // nil on public pages
 	CSRF  string
 	Flash string // a one-off success message
+	// Export is the list's .xlsx export with the page's filters, which
+	// ExportLink offers as 导出Excel; empty on other pages.
+	Export string
 }
 
 // User is the signed-in account as the layout shows it.
