@@ -115,6 +115,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.proposalStatsRoutes(),
 		s.proposalRoutes(),
 		s.listExportRoutes(),
+		s.workbookRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
