@@ -232,3 +232,16 @@ func (db *DB) walkChain(ctx context.Context, chain int64, fn func(audit.Entry)) 
 		}
 	}
 }
+
+// RecordExport writes the audit row of a list exported to a workbook: who
+// took how many rows of what out, with which filters (the query string).
+func (db *DB) RecordExport(ctx context.Context, actor app.Actor, entity, what string, count int, filters string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		summary := fmt.Sprintf("导出%s：%d条", what, count)
+		if filters != "" {
+			summary += "（" + filters + "）"
+		}
+		return tx.Audit(ctx, actor, Change{Action: "export", Entity: entity, Committee: actor.CommitteeID,
+			OrgPath: actor.Path, Summary: summary, After: map[string]any{"count": count, "filters": filters}})
+	})
+}

@@ -68,8 +68,14 @@ func pages[T any](pageSize int, fetch func(offset, limit int) ([]T, int, error))
 	}
 }
 
-// sendSheet writes one sheet and answers it as a download.
-func sendSheet(w http.ResponseWriter, name, fallback string, sheet xlsx.Sheet, more bool) error {
+// sendSheet writes one sheet and answers it as a download, after writing
+// the export's audit row (who took how many rows of what, with which
+// filters).
+func (s *Server) sendSheet(w http.ResponseWriter, r *http.Request, name, fallback string, sheet xlsx.Sheet, more bool) error {
+	entity := strings.TrimSuffix(fallback, ".xlsx")
+	if err := s.db.RecordExport(r.Context(), actor(r), entity, sheet.Name, len(sheet.Rows), r.URL.RawQuery); err != nil {
+		return err
+	}
 	if more {
 		sheet.Title += "（仅前" + app.Itoa(maxExportRows) + "条，请缩小筛选范围）"
 	}
@@ -143,7 +149,7 @@ func (s *Server) meetingListXLSX(w http.ResponseWriter, r *http.Request) error {
 		}
 		sheet.Rows = append(sheet.Rows, row)
 	}
-	return sendSheet(w, "会议一览.xlsx", "meetings.xlsx", sheet, more)
+	return s.sendSheet(w, r, "会议一览.xlsx", "meetings.xlsx", sheet, more)
 }
 
 func (s *Server) unitListXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -165,7 +171,7 @@ func (s *Server) unitListXLSX(w http.ResponseWriter, r *http.Request) error {
 		sheet.Rows = append(sheet.Rows, []any{i + 1, u.Name, u.ShortName, u.KindLabel, u.Contact, u.Phone,
 			names[u.CommitteeID], status})
 	}
-	return sendSheet(w, "承办单位.xlsx", "units.xlsx", sheet, false)
+	return s.sendSheet(w, r, "承办单位.xlsx", "units.xlsx", sheet, false)
 }
 
 func (s *Server) roomListXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -198,7 +204,7 @@ func (s *Server) roomListXLSX(w http.ResponseWriter, r *http.Request) error {
 		sheet.Rows = append(sheet.Rows, []any{i + 1, room.Name, room.Brand, room.OrgName, room.Address, room.Coordinator,
 			room.CoordinatorPhone, room.Established, strings.Join(villages, "、"), status})
 	}
-	return sendSheet(w, "议事室名单.xlsx", "rooms.xlsx", sheet, more)
+	return s.sendSheet(w, r, "议事室名单.xlsx", "rooms.xlsx", sheet, more)
 }
 
 func (s *Server) planListXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -211,7 +217,7 @@ func (s *Server) planListXLSX(w http.ResponseWriter, r *http.Request) error {
 	for i, p := range plans {
 		sheet.Rows = append(sheet.Rows, []any{i + 1, p.Title, p.CommitteeName, p.Year, p.StatusLabel, p.Items, p.Version})
 	}
-	return sendSheet(w, "协商计划.xlsx", "plans.xlsx", sheet, false)
+	return s.sendSheet(w, r, "协商计划.xlsx", "plans.xlsx", sheet, false)
 }
 
 func (s *Server) proposalListXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -240,7 +246,7 @@ func (s *Server) proposalListXLSX(w http.ResponseWriter, r *http.Request) error 
 		sheet.Rows = append(sheet.Rows, []any{i + 1, row.Number, row.Session, row.Title, row.Proposer, row.Group, row.Cosigners,
 			row.Category, row.State, strings.Join(row.Units, "、"), dateOf(row.ReplyDue), yes(row.Overdue), yes(row.Key), yes(row.Excellent)})
 	}
-	return sendSheet(w, "提案一览.xlsx", "proposals.xlsx", sheet, more)
+	return s.sendSheet(w, r, "提案一览.xlsx", "proposals.xlsx", sheet, more)
 }
 
 func (s *Server) reportListXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -263,7 +269,7 @@ func (s *Server) reportListXLSX(w http.ResponseWriter, r *http.Request) error {
 		}
 		sheet.Rows = append(sheet.Rows, []any{i + 1, row.Title, row.Org, row.Year, row.Authors, row.StateLabel, row.Adoptions, instructed})
 	}
-	return sendSheet(w, "社情民意信息.xlsx", "reports.xlsx", sheet, more)
+	return s.sendSheet(w, r, "社情民意信息.xlsx", "reports.xlsx", sheet, more)
 }
 
 func (s *Server) auditListXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -287,7 +293,7 @@ func (s *Server) auditListXLSX(w http.ResponseWriter, r *http.Request) error {
 	for i, e := range s.auditRows(entries) {
 		sheet.Rows = append(sheet.Rows, []any{i + 1, s.localTime(entries[i].At), e.Actor, e.IP, e.Action, e.Entity, e.EntityID, e.Summary})
 	}
-	return sendSheet(w, "审计日志.xlsx", "audit.xlsx", sheet, more)
+	return s.sendSheet(w, r, "审计日志.xlsx", "audit.xlsx", sheet, more)
 }
 
 func (s *Server) accountListXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -306,5 +312,5 @@ func (s *Server) accountListXLSX(w http.ResponseWriter, r *http.Request) error {
 		status, _ := accountStatus(a, now)
 		sheet.Rows = append(sheet.Rows, []any{i + 1, a.Username, a.DisplayName, a.Role.Label(), orgLabel(a), status, s.localTime(a.LastLoginAt)})
 	}
-	return sendSheet(w, "账号一览.xlsx", "accounts.xlsx", sheet, more)
+	return s.sendSheet(w, r, "账号一览.xlsx", "accounts.xlsx", sheet, more)
 }

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"xieshang/internal/app"
+	"xieshang/internal/store"
 
 	"github.com/xuri/excelize/v2"
 
@@ -71,6 +74,12 @@ func TestListExports(t *testing.T) {
 	}
 	if st, rows := office.fetchXLSX("/meetings.xlsx?status=closed"); st != 200 || len(rows) != 0 {
 		t.Errorf("closed meetings (filter): %d %q", st, rows)
+	}
+
+	// Every export is audited: who took how many rows of what, with which filters.
+	es, _, err := e.db.FindAuditEntries(context.Background(), app.System, store.AuditFilter{Action: "export", Entity: "meetings"})
+	if err != nil || len(es) != 3 || es[0].Summary != "导出会议：0条（status=closed）" {
+		t.Errorf("export audit rows: %v %v", es, err)
 	}
 
 	// Each page links its export with its filters.

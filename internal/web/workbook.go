@@ -50,6 +50,13 @@ func (s *Server) yearWorkbook(w http.ResponseWriter, r *http.Request) error {
 	if err := xlsx.Write(&buf, sheets...); err != nil {
 		return app.Internal(err, "write year workbook")
 	}
+	rows := 0
+	for _, sh := range sheets {
+		rows += len(sh.Rows)
+	}
+	if err := s.db.RecordExport(r.Context(), actor(r), "workbook", name+strconv.Itoa(year)+"年度工作台账", rows, r.URL.RawQuery); err != nil {
+		return err
+	}
 	return sendXLSX(w, name+strconv.Itoa(year)+"年度工作台账.xlsx", "workbook-"+strconv.Itoa(year)+".xlsx", buf.Bytes())
 }
 
