@@ -87,22 +87,27 @@ const (
 	ProposalRead  Permission = "proposal:read"  // see proposals and social-conditions reports of the committee
 	ProposalWrite Permission = "proposal:write" // handle them: review, merge, assign, check replies, close, adopt reports
 	ProposalDraft Permission = "proposal:draft" // write proposals and reports, co-sign, rate the handling (a member: its own)
+	DashboardRead Permission = "dashboard:read" // see the statistics dashboard (统计概览) of the organisation's subtree
 )
 
 // Permissions lists every permission, for the access-matrix tests.
 var Permissions = []Permission{OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead,
 	MeetingRead, MeetingWrite, ConsultRead, ConsultWrite, RoomWrite, UnitReply, AssistRead, AssistWrite, AssistVisit,
-	AssistExport, ProposalRead, ProposalWrite, ProposalDraft}
+	AssistExport, ProposalRead, ProposalWrite, ProposalDraft,
+	DashboardRead}
 
 // rolePermissions is the grant table: data, not code paths.
 var rolePermissions = map[Role][]Permission{
 	Admin: {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite,
 		ConsultRead, ConsultWrite, RoomWrite, AssistRead, AssistWrite, AssistVisit, AssistExport, ProposalRead, ProposalWrite,
-		ProposalDraft},
+		ProposalDraft,
+		DashboardRead},
 	Office: {OrgRead, OrgWrite, MemberRead, MemberWrite, MemberContact, AccountManage, AuditRead, MeetingRead, MeetingWrite,
 		ConsultRead, ConsultWrite, RoomWrite, AssistRead, AssistWrite, AssistVisit, AssistExport, ProposalRead, ProposalWrite,
-		ProposalDraft},
-	Leader:      {OrgRead, MemberRead, MemberContact, MeetingRead, ConsultRead, AssistRead, ProposalRead},
+		ProposalDraft,
+		DashboardRead},
+	Leader: {OrgRead, MemberRead, MemberContact, MeetingRead, ConsultRead, AssistRead, ProposalRead,
+		DashboardRead},
 	MemberRole:  {OrgRead, MeetingRead, ConsultRead, ProposalRead, ProposalDraft},
 	Coordinator: {OrgRead, ConsultRead, RoomWrite},
 	Cadre:       {OrgRead, AssistRead, AssistVisit},

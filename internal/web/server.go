@@ -113,6 +113,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.visitCampaignRoutes(),
 		s.reportRoutes(),
 		s.proposalStatsRoutes(),
+		s.dashboardRoutes(),
 		s.proposalRoutes(),
 		s.listExportRoutes(),
 		s.workbookRoutes(),
