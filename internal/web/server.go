@@ -114,6 +114,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.reportRoutes(),
 		s.proposalStatsRoutes(),
 		s.proposalRoutes(),
+		s.activityRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
