@@ -117,6 +117,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.proposalRoutes(),
 		s.listExportRoutes(),
 		s.workbookRoutes(),
+		s.activityRoutes(),
 		s.apiRoutes(),
 	)
 	mux := http.NewServeMux()
