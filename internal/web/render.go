@@ -35,6 +35,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"unit":      role.Can(auth.UnitReply),
 			"assist":    role.Can(auth.AssistRead),
 			"proposals": role.Can(auth.ProposalRead),
+			"duty":      role.Can(auth.MemberRead) || role == auth.MemberRole,
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {

@@ -113,6 +113,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.visitCampaignRoutes(),
 		s.reportRoutes(),
 		s.proposalStatsRoutes(),
+		s.dutyRoutes(),
 		s.proposalRoutes(),
 		s.apiRoutes(),
 	)
