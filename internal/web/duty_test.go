@@ -113,6 +113,14 @@ func TestDutyPages(t *testing.T) {
 	if _, page := office.get("/duty/members/" + id(qian.ID) + "?year=2024"); !strings.Contains(page, `<dd id="total">20</dd>`) {
 		t.Fatalf("after the rule change:\n%s", page)
 	}
+	for _, p := range []string{"/duty/rules", "/duty/rules/new"} {
+		if code, page := office.get(p); code != http.StatusOK || !strings.Contains(page, "提出提案（第一提案人）") {
+			t.Fatalf("%s: %d\n%s", p, code, page)
+		}
+	}
+	if code, _ := e.login("leader-a").get("/duty/rules/new"); code != http.StatusForbidden {
+		t.Fatalf("leader edits rules: %d", code)
+	}
 	var f store.DutyFile
 	if code := office.api("GET", "/api/v1/duty/members/"+id(qian.ID)+"?year=2024", nil, &f); code != http.StatusOK ||
 		f.Total.String() != "20" || len(f.Events) != 1 || f.Events[0].Link.Page != "proposal" {
