@@ -38,6 +38,7 @@ Commands:
   user          create an account or reset a password
   backup        make a consistent copy of the SQLite database
   audit verify  check the audit log's hash chains
+  duty-tally    rebuild the members' duty tally from the duty events
 
 Every command takes --db (default ./data/xieshang.db, or $XIESHANG_DB); a
 postgres:// URL selects PostgreSQL. Run 'xieshang <command> --help' for flags.
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return cmdBackup(ctx, rest, stdout)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout)
+	case "duty-tally":
+		return cmdDutyTally(ctx, rest, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

@@ -115,8 +115,9 @@ type Dashboard struct {
 	Proposals      DashProposals `json:"proposals"`
 	ReportsAdopted int           `json:"reports_adopted"`
 
-	// DutyScores: top and bottom duty scores by sector — SLOT for
-	// FindDutyRanking (dscore); the lead fills it after merging.
+	// DutyScores are the highest and lowest duty scores of each sector of
+	// the committee in the year the period ends in (for the office and
+	// leaders of a committee).
 	DutyScores []DutyScoreSlot `json:"duty_scores,omitempty"`
 }
 
@@ -185,7 +186,48 @@ func (db *DB) FindDashboard(ctx context.Context, actor app.Actor, orgID int64, f
 	if err := db.dashProposals(ctx, &d, path); err != nil {
 		return d, err
 	}
-	return d, nil
+	return d, db.dashDuty(ctx, actor, &d)
+}
+
+// dashDuty fills the highest and lowest duty scores of each sector of the
+// committee the organisation is (the year the period ends in), for those
+// who read rankings; townships and villages have no members of their own.
+func (db *DB) dashDuty(ctx context.Context, actor app.Actor, d *Dashboard) error {
+	if d.OrgID == 0 || !canReadDuty(actor) {
+		return nil
+	}
+	o, err := findOrg(ctx, db.read, actor, d.OrgID)
+	if err != nil || !o.IsCommittee() {
+		return err
+	}
+	r, err := db.FindDutyRanking(ctx, actor, o.ID, d.To.Y, 0)
+	if err != nil {
+		return err
+	}
+	type span struct{ top, bottom *DutyScore }
+	var order []string
+	by := map[string]*span{}
+	for i := range r.Rows {
+		row := &r.Rows[i]
+		sp, ok := by[row.Sector]
+		if !ok {
+			sp = &span{top: row, bottom: row}
+			by[row.Sector] = sp
+			order = append(order, row.Sector)
+		}
+		if row.Total > sp.top.Total {
+			sp.top = row
+		}
+		if row.Total < sp.bottom.Total {
+			sp.bottom = row
+		}
+	}
+	for _, name := range order {
+		sp := by[name]
+		d.DutyScores = append(d.DutyScores, DutyScoreSlot{Sector: name,
+			Top: sp.top.Name + " " + sp.top.Total.String() + "分", Bottom: sp.bottom.Name + " " + sp.bottom.Total.String() + "分"})
+	}
+	return nil
 }
 
 func (db *DB) dashMeetings(ctx context.Context, d *Dashboard, path string) error {

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"io"
+	"strings"
 	"testing"
+	"xieshang/internal/duty"
 
 	"xieshang/internal/app"
 	"xieshang/internal/demo"
@@ -114,6 +116,33 @@ func TestDashboardDemo(t *testing.T) {
 		}
 		if d, err := db.FindDashboard(ctx, app.System, city.ID, app.MustDate("2026-01-01"), app.MustDate("2026-12-31")); err != nil || d.Rooms == nil {
 			t.Errorf("the city's room coverage: %v %v", d.Rooms, err)
+		}
+		// The highest and lowest duty scores of each sector in 2025 agree with the
+		// ranking: one line per sector, each the sector's extremes.
+		d25, err := db.FindDashboard(ctx, app.System, city.ID, app.MustDate("2025-01-01"), app.MustDate("2025-12-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rank, err := db.FindDutyRanking(ctx, app.System, city.ID, 2025, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hi, lo := map[string]duty.Points{}, map[string]duty.Points{}
+		for _, r := range rank.Rows {
+			if v, ok := hi[r.Sector]; !ok || r.Total > v {
+				hi[r.Sector] = r.Total
+			}
+			if v, ok := lo[r.Sector]; !ok || r.Total < v {
+				lo[r.Sector] = r.Total
+			}
+		}
+		if len(d25.DutyScores) != len(hi) || len(hi) == 0 {
+			t.Fatalf("duty scores by sector: %d lines for %d sectors", len(d25.DutyScores), len(hi))
+		}
+		for _, ds := range d25.DutyScores {
+			if !strings.HasSuffix(ds.Top, " "+hi[ds.Sector].String()+"分") || !strings.HasSuffix(ds.Bottom, " "+lo[ds.Sector].String()+"分") {
+				t.Errorf("%s: top %s bottom %s, want %s and %s", ds.Sector, ds.Top, ds.Bottom, hi[ds.Sector], lo[ds.Sector])
+			}
 		}
 
 		// A county's office sees its own county, not the city.

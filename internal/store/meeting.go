@@ -486,6 +486,12 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor app.Actor, id int64, in m
 		if err != nil {
 			return err
 		}
+		rekind := m.Kind != before.Kind // its duty events move to the new kind in the tally
+		if rekind {
+			if err := tx.untallyMeetingDuty(ctx, id); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE meeting SET term_id = $2, kind = $3, seq = $4, parent_id = $5,
 			sitting = $6, title = $7, topic = $8, starts_at = $9, ends_at = $10, place = $11, presider = $12,
 			quorum_num = $13, quorum_den = $14, quorum_strict = $15, updated_at = $16 WHERE id = $1`,
@@ -496,6 +502,11 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor app.Actor, id int64, in m
 				return numberTaken(m.Title)
 			}
 			return app.Internal(err, "update meeting")
+		}
+		if rekind {
+			if err := tx.tallyMeetingDuty(ctx, id); err != nil {
+				return err
+			}
 		}
 		if before.Status != meeting.Open {
 			if err := tx.setInvitees(ctx, m, members); err != nil {

@@ -953,9 +953,8 @@ func (db *DB) designate(ctx context.Context, actor app.Actor, id int64, set stri
 			append(append([]any{id}, args...), tx.Now)...); err != nil {
 			return app.Internal(err, "designate proposal")
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM duty_event WHERE source = $1 AND source_id = $2 AND kind IN ($3, $4)`,
-			SourceProposal, id, leadKind, coKind); err != nil {
-			return app.Internal(err, "designate proposal")
+		if err := tx.RetractDutyKinds(ctx, SourceProposal, id, leadKind, coKind); err != nil {
+			return err
 		}
 		if on {
 			if err := tx.proposalDuty(ctx, p, app.DateOf(tx.Now.In(tx.db.Loc)), leadKind, coKind); err != nil {

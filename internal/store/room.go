@@ -636,9 +636,8 @@ func (tx *Tx) writeActivityMembers(ctx context.Context, room consult.Room, id in
 		return app.Internal(err, "insert activity members")
 	}
 	// The day of the events follows the activity's date.
-	if _, err := tx.ExecContext(ctx, `UPDATE duty_event SET occurred_on = $3 WHERE source = $1 AND source_id = $2`,
-		SourceRoomActivity, id, in.HeldOn); err != nil {
-		return app.Internal(err, "move activity duty events")
+	if err := tx.MoveDuty(ctx, SourceRoomActivity, id, in.HeldOn); err != nil {
+		return err
 	}
 	events := make([]DutyEvent, len(in.MemberIDs))
 	for i, m := range in.MemberIDs {

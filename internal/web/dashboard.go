@@ -222,8 +222,7 @@ func dashboardTables(d store.Dashboard) []view.DashTable {
 		Series: series("件数", float64(p.Submitted), float64(p.Filed), float64(p.Rated()), float64(p.Satisfied+p.Basically), float64(d.ReportsAdopted))})
 	out = append(out, t)
 
-	// SLOT: top and bottom duty scores by sector (FindDutyRanking, dscore) —
-	// the lead adds the table here once d.DutyScores is filled.
+	// The highest and lowest duty scores of each sector.
 	if len(d.DutyScores) > 0 {
 		t = view.DashTable{ID: "duty", Sheet: "履职得分", Title: "各界别履职得分最高和最低", Head: []string{"界别", "最高", "最低"}}
 		for _, r := range d.DutyScores {

@@ -36,6 +36,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"assist":    role.Can(auth.AssistRead),
 			"proposals": role.Can(auth.ProposalRead),
 			"dashboard": role.Can(auth.DashboardRead),
+			"duty":      role.Can(auth.MemberRead) || role == auth.MemberRole,
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {

@@ -114,6 +114,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.reportRoutes(),
 		s.proposalStatsRoutes(),
 		s.dashboardRoutes(),
+		s.dutyRoutes(),
 		s.proposalRoutes(),
 		s.listExportRoutes(),
 		s.workbookRoutes(),
