@@ -61,6 +61,13 @@ type ConsultStats struct {
 // FindConsultStats computes the figures for the subtree of orgID (the
 // actor's own when 0) and year (every year when 0).
 func (db *DB) FindConsultStats(ctx context.Context, actor app.Actor, orgID int64, year int) (ConsultStats, error) {
+	return db.consultStats(ctx, actor, orgID, year, true)
+}
+
+// consultStats is FindConsultStats; without overdue it leaves out the
+// overdue topics' list, which reads every topic of the subtree (the
+// dashboard counts, it does not list).
+func (db *DB) consultStats(ctx context.Context, actor app.Actor, orgID int64, year int, overdue bool) (ConsultStats, error) {
 	st := ConsultStats{Year: year}
 	path := actor.Path
 	if orgID == 0 {
@@ -80,11 +87,13 @@ func (db *DB) FindConsultStats(ctx context.Context, actor app.Actor, orgID int64
 		yearCond, args = ` AND t.year = $2`, append(args, year)
 	}
 	// Every topic's state and tier; the overdue ones in full.
-	topics, _, err := db.FindTopics(ctx, actor, TopicFilter{OrgID: orgID, Year: year, Overdue: true, Limit: 1 << 30})
-	if err != nil {
-		return st, err
+	if overdue {
+		topics, _, err := db.FindTopics(ctx, actor, TopicFilter{OrgID: orgID, Year: year, Overdue: true, Limit: 1 << 30})
+		if err != nil {
+			return st, err
+		}
+		st.Overdue = topics
 	}
-	st.Overdue = topics
 	rows, err := db.read.QueryContext(ctx, `SELECT t.state, o.kind, t.committee_id, COUNT(*) FROM topic t
 		JOIN org o ON o.id = t.org_id WHERE o.path LIKE $1 || '%'`+yearCond+`
 		GROUP BY t.state, o.kind, t.committee_id`, args...)

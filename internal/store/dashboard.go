@@ -233,13 +233,12 @@ func (db *DB) dashDuty(ctx context.Context, actor app.Actor, d *Dashboard) error
 func (db *DB) dashMeetings(ctx context.Context, d *Dashboard, path string) error {
 	start, end := d.From.Time(db.Loc).UTC(), d.To.Time(db.Loc).AddDate(0, 0, 1).UTC()
 	// Every meeting and sitting of the subtree that started in the period,
-	// with its body and how many of it signed in; a sitting as its
-	// session's kind.
+	// with its body and how many of it signed in (only expected members can
+	// sign in, store/meeting_attendance.go); a sitting as its session's kind.
 	rows, err := db.read.QueryContext(ctx, `SELECT mt.id, COALESCE(p.id, 0), COALESCE(p.kind, mt.kind), mt.status,
 		mt.quorum_num, mt.quorum_den, mt.quorum_strict,
 		(SELECT COUNT(*) FROM meeting_expected e WHERE e.meeting_id = mt.id),
-		(SELECT COUNT(*) FROM meeting_expected e JOIN sign_in si ON si.meeting_id = e.meeting_id AND si.member_id = e.member_id
-			WHERE e.meeting_id = mt.id)
+		(SELECT COUNT(*) FROM sign_in si WHERE si.meeting_id = mt.id)
 		FROM meeting mt JOIN org o ON o.id = mt.committee_id LEFT JOIN meeting p ON p.id = mt.parent_id
 		WHERE o.path LIKE $1 || '%' AND mt.starts_at >= $2 AND mt.starts_at < $3
 		ORDER BY mt.id`, path, start, end)
@@ -318,7 +317,7 @@ func (db *DB) dashTopics(ctx context.Context, actor app.Actor, d *Dashboard) err
 	index := map[string]int{}
 	tiers := map[org.Kind]int{}
 	for year := d.From.Y; year <= d.To.Y; year++ {
-		st, err := db.FindConsultStats(ctx, actor, d.OrgID, year)
+		st, err := db.consultStats(ctx, actor, d.OrgID, year, false)
 		if err != nil {
 			return err
 		}
