@@ -670,7 +670,7 @@ func (s *Server) renderProblemList(w http.ResponseWriter, r *http.Request, statu
 				{Name: "resolved_on", Label: "办结日期", Type: "date"}}})
 		refill(d.Forms, ff)
 	}
-	return render(w, r, status, view.SimpleListPage(page(r, "问题清单", "assist"), d))
+	return render(w, r, status, view.SimpleListPage(withExport(page(r, "问题清单", "assist"), r, "/problems.xlsx"), d))
 }
 
 func (s *Server) problemCreate(w http.ResponseWriter, r *http.Request) error {
@@ -753,7 +753,7 @@ func (s *Server) renderCadreList(w http.ResponseWriter, r *http.Request, status 
 				{Name: "reason", Label: "原因"}}})
 		refill(d.Forms, ff)
 	}
-	return render(w, r, status, view.SimpleListPage(page(r, "帮扶干部", "assist"), d))
+	return render(w, r, status, view.SimpleListPage(withExport(page(r, "帮扶干部", "assist"), r, "/cadres.xlsx"), d))
 }
 
 func (s *Server) cadreCreate(w http.ResponseWriter, r *http.Request) error {
@@ -825,7 +825,7 @@ func (s *Server) renderPairingList(w http.ResponseWriter, r *http.Request, statu
 				{Name: "reason", Label: "原因", Required: true}}})
 		refill(d.Forms, ff)
 	}
-	return render(w, r, status, view.SimpleListPage(page(r, "结对关系", "assist"), d))
+	return render(w, r, status, view.SimpleListPage(withExport(page(r, "结对关系", "assist"), r, "/pairings.xlsx"), d))
 }
 
 func pairingFormID(r *http.Request, f *form) int64 {

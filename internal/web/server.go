@@ -117,6 +117,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.dutyRoutes(),
 		s.proposalRoutes(),
 		s.listExportRoutes(),
+		s.assistListExportRoutes(),
 		s.workbookRoutes(),
 		s.activityRoutes(),
 		s.apiRoutes(),

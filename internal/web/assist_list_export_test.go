@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"xieshang/internal/app"
+	"xieshang/internal/store"
+)
+
+// The cadres, pairings and problems lists export what their pages show,
+// with the pages' filters, phones masked, dates as dates; each export is
+// audited; a member's account gets what the page gives it (403).
+func TestAssistListExports(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	office := app.Actor{AccountID: 1, Name: "办公室", Role: "office", OrgID: e.countyA.ID, Path: e.countyA.Path, CommitteeID: e.countyA.ID}
+	cadre, err := e.db.CreateCadre(ctx, office, store.CadreInput{OrgID: e.countyA.ID, Name: "王干部", Post: "科员", Phone: "13912345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := e.db.CreateHousehold(ctx, office, store.HouseholdInput{OrgID: e.village.ID, HeadName: "李大爷", Address: "甲村1号",
+		RegisteredOn: app.MustDate("2025-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.CreatePairing(ctx, office, store.PairingInput{CadreID: cadre.ID, HouseholdID: h.ID, StartsOn: app.MustDate("2025-02-01")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.CreateProblem(ctx, office, store.ProblemInput{HouseholdID: h.ID, Category: "就医", Description: "需要办理慢病卡",
+		RaisedOn: app.MustDate("2025-03-05")}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("office-a")
+	st, rows := c.fetchXLSX("/cadres.xlsx")
+	if st != http.StatusOK || len(rows) != 1 || rows[0][1] != "王干部" || strings.Contains(rows[0][4], "12345678") || rows[0][5] != "1" {
+		t.Errorf("cadres: %d %q", st, rows)
+	}
+	st, rows = c.fetchXLSX("/pairings.xlsx")
+	if st != http.StatusOK || len(rows) != 1 || rows[0][3] != "王干部" || rows[0][6] != "2025-02-01" {
+		t.Errorf("pairings: %d %q", st, rows)
+	}
+	st, rows = c.fetchXLSX("/problems.xlsx?status=open")
+	if st != http.StatusOK || len(rows) != 1 || rows[0][2] != "需要办理慢病卡" || rows[0][7] != "2025-03-05" {
+		t.Errorf("problems: %d %q", st, rows)
+	}
+	if st, rows := c.fetchXLSX("/problems.xlsx?status=solved"); st != http.StatusOK || len(rows) != 0 {
+		t.Errorf("solved problems (filter): %d %q", st, rows)
+	}
+	for _, page := range []string{"/cadres", "/pairings", "/problems?status=open"} {
+		link := strings.Replace(page, "?", ".xlsx?", 1)
+		if !strings.Contains(link, ".xlsx") {
+			link += ".xlsx"
+		}
+		if _, b := c.get(page); !strings.Contains(b, `href="`+link+`"`) {
+			t.Errorf("%s lacks its export link %s", page, link)
+		}
+	}
+	es, _, err := e.db.FindAuditEntries(ctx, app.System, store.AuditFilter{Action: "export", Entity: "problems"})
+	if err != nil || len(es) != 2 {
+		t.Errorf("problem exports audited: %d %v", len(es), err)
+	}
+	if st, _ := e.login("unit-a").fetchXLSX("/problems.xlsx"); st != http.StatusForbidden {
+		t.Errorf("a unit's account: %d", st)
+	}
+}
