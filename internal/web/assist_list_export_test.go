@@ -66,3 +66,25 @@ func TestAssistListExports(t *testing.T) {
 		t.Errorf("a unit's account: %d", st)
 	}
 }
+
+// The organisations and the campaigns export what their pages list.
+func TestOrgAndCampaignExports(t *testing.T) {
+	e := newEnv(t)
+	c := e.login("office-a")
+	st, rows := c.fetchXLSX("/orgs.xlsx")
+	names := strings.Join(column(rows, 1), ",")
+	if st != http.StatusOK || names != "甲县政协,甲镇,甲村" {
+		t.Errorf("county A's organisations: %d %q", st, rows)
+	}
+	if st, rows := c.fetchXLSX("/orgs.xlsx?q=" + "甲村"); st != http.StatusOK || len(rows) != 1 || rows[0][3] != "村(社区)" {
+		t.Errorf("name search: %d %q", st, rows)
+	}
+	if st, _ := c.fetchXLSX("/campaigns.xlsx"); st != http.StatusOK {
+		t.Errorf("campaigns: %d", st)
+	}
+	for page, link := range map[string]string{"/orgs": `href="/orgs.xlsx"`, "/campaigns": `href="/campaigns.xlsx"`} {
+		if _, b := c.get(page); !strings.Contains(b, link) {
+			t.Errorf("%s lacks its export link", page)
+		}
+	}
+}

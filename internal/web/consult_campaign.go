@@ -107,7 +107,7 @@ func (s *Server) renderCampaignList(w http.ResponseWriter, r *http.Request, stat
 				{Value: "0", Label: "否（仅委员、议事室和部门）"}}},
 		}
 	}
-	return render(w, r, status, view.CampaignListPage(page(r, "议题征集", "campaigns"), d))
+	return render(w, r, status, view.CampaignListPage(withExport(page(r, "议题征集", "campaigns"), r, "/campaigns.xlsx"), d))
 }
 
 func campaignForm(f *form) consult.Campaign {

@@ -113,7 +113,7 @@ func (s *Server) orgIndex(w http.ResponseWriter, r *http.Request) error {
 		d.Query, d.Matches = f.Name, orgRows(list)
 		d.Q = withSort(keep, q)
 		d.Pager = view.Pager{Total: total, Offset: f.Offset, Limit: f.Limit, Query: d.Q, Path: "/orgs"}
-		return render(w, r, http.StatusOK, view.OrgIndexPage(page(r, "组织机构", "orgs"), d))
+		return render(w, r, http.StatusOK, view.OrgIndexPage(withExport(page(r, "组织机构", "orgs"), r, "/orgs.xlsx"), d))
 	}
 	// The tree stops at townships: villages (thousands in a province) are
 	// listed on their township's page.
@@ -129,7 +129,7 @@ func (s *Server) orgIndex(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Roots = buildTree(list)
-	return render(w, r, http.StatusOK, view.OrgIndexPage(page(r, "组织机构", "orgs"), d))
+	return render(w, r, http.StatusOK, view.OrgIndexPage(withExport(page(r, "组织机构", "orgs"), r, "/orgs.xlsx"), d))
 }
 
 // withSort copies the sort parameters of q into keep.

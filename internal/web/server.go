@@ -118,6 +118,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.proposalRoutes(),
 		s.listExportRoutes(),
 		s.assistListExportRoutes(),
+		s.otherListExportRoutes(),
 		s.workbookRoutes(),
 		s.activityRoutes(),
 		s.apiRoutes(),
