@@ -148,7 +148,7 @@ func (s *Server) dutyActivityList(w http.ResponseWriter, r *http.Request) error 
 		d.Rows = append(d.Rows, view.DutyActivityRow{ID: x.ID, Date: activityDate(x), Kind: x.KindLabel, Title: x.Title,
 			Org: x.OrgName, Members: strings.Join(names, "、"), NMembers: len(names), NOthers: len(x.Others())})
 	}
-	return render(w, r, http.StatusOK, view.ActivityListPage(page(r, "履职活动", "duty"), d))
+	return render(w, r, http.StatusOK, view.ActivityListPage(withExport(page(r, "履职活动", "duty"), r, "/activities.xlsx"), d))
 }
 
 // --- The form ---

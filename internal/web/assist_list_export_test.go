@@ -88,3 +88,38 @@ func TestOrgAndCampaignExports(t *testing.T) {
 		}
 	}
 }
+
+// The 履职活动 and visit campaigns export what their pages list.
+func TestActivityAndVisitCampaignExports(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	office := app.Actor{AccountID: 1, Name: "办公室", Role: "office", OrgID: e.countyA.ID, Path: e.countyA.Path, CommitteeID: e.countyA.ID}
+	if _, err := e.db.CreateActivity(ctx, office, store.ActivityInput{OrgID: e.countyA.ID, Kind: "investment", Title: "赴沿海招商考察",
+		StartsOn: app.MustDate("2025-05-06"), EndsOn: app.MustDate("2025-05-08"),
+		Figures: []store.ActivityFigure{{Name: "考察企业", Value: 12}}, Others: []store.ActivityPersonInput{{Name: "县商务局长"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.CreateVisitCampaign(ctx, office, store.VisitCampaignInput{OrgID: e.countyA.ID, Title: "冬季遍访",
+		StartsOn: app.MustDate("2025-12-01"), EndsOn: app.MustDate("2025-12-31")}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("office-a")
+	st, rows := c.fetchXLSX("/activities.xlsx?year=2025")
+	if st != http.StatusOK || len(rows) != 1 || rows[0][1] != "赴沿海招商考察" || rows[0][4] != "2025-05-06" ||
+		rows[0][8] != "县商务局长" || rows[0][9] != "考察企业：12" {
+		t.Errorf("activities: %d %q", st, rows)
+	}
+	if st, rows := c.fetchXLSX("/activities.xlsx?year=2024"); st != http.StatusOK || len(rows) != 0 {
+		t.Errorf("activities of 2024: %d %q", st, rows)
+	}
+	st, rows = c.fetchXLSX("/visit-campaigns.xlsx")
+	if st != http.StatusOK || len(rows) != 1 || rows[0][1] != "冬季遍访" || rows[0][9] != "未发现问题" {
+		t.Errorf("visit campaigns: %d %q", st, rows)
+	}
+	for page, link := range map[string]string{"/activities?year=2025": `href="/activities.xlsx?year=2025"`,
+		"/visit-campaigns": `href="/visit-campaigns.xlsx"`} {
+		if _, b := c.get(page); !strings.Contains(b, link) {
+			t.Errorf("%s lacks its export link", page)
+		}
+	}
+}

@@ -293,7 +293,7 @@ func TestElectionPaperThroughPages(t *testing.T) {
 	wantBody(t, "member after", page, "副主席", "补选县政协副主席和常务委员当选")
 	roles, err := e.db.FindRoles(ctx, app.System, fx.byName["王五"].ID)
 	if err != nil || len(roles) != 1 || roles[0].Kind != member.ViceChair ||
-		roles[0].StartDate != app.DateOf(fx.starts.In(e.db.Loc)) {
+		roles[0].StartDate != app.DateOf(fx.starts.Add(30*time.Minute).In(e.db.Loc)) { // the election sitting's day
 		t.Fatalf("roles: %+v %v", roles, err)
 	}
 }

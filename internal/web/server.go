@@ -119,6 +119,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.listExportRoutes(),
 		s.assistListExportRoutes(),
 		s.otherListExportRoutes(),
+		s.moreListExportRoutes(),
 		s.workbookRoutes(),
 		s.activityRoutes(),
 		s.apiRoutes(),

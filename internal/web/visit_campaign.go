@@ -91,7 +91,7 @@ func (s *Server) visitCampaignList(w http.ResponseWriter, r *http.Request) error
 	for _, c := range list {
 		d.Rows = append(d.Rows, visitCampaignRow(c))
 	}
-	return render(w, r, http.StatusOK, view.VisitCampaignListPage(page(r, "遍访活动", "assist"), d))
+	return render(w, r, http.StatusOK, view.VisitCampaignListPage(withExport(page(r, "遍访活动", "assist"), r, "/visit-campaigns.xlsx"), d))
 }
 
 func visitCampaignInput(f *form) store.VisitCampaignInput {
