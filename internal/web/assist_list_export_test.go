@@ -33,7 +33,25 @@ func TestAssistListExports(t *testing.T) {
 		RaisedOn: app.MustDate("2025-03-05")}); err != nil {
 		t.Fatal(err)
 	}
+	// A visit's own address opens its household's page for those who read
+	// assistance; another county gets 404, a member's account 403.
+	v, err := e.db.AddAssistVisit(ctx, office, store.AssistVisitInput{CadreID: cadre.ID, HouseholdID: h.ID,
+		VisitedOn: app.MustDate("2025-03-05"), Seen: "身体尚可"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := e.login("office-a")
+	res, err := c.http.Get(e.srv.URL + "/visits/" + app.Itoa(v.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/households/"+app.Itoa(h.ID)+"?purpose=") {
+		t.Errorf("visit link: %d %s", res.StatusCode, loc)
+	}
+	if st, _ := e.login("office-b").get("/visits/" + app.Itoa(v.ID)); st != http.StatusNotFound {
+		t.Errorf("another county's visit: %d", st)
+	}
 	st, rows := c.fetchXLSX("/cadres.xlsx")
 	if st != http.StatusOK || len(rows) != 1 || rows[0][1] != "王干部" || strings.Contains(rows[0][4], "12345678") || rows[0][5] != "1" {
 		t.Errorf("cadres: %d %q", st, rows)

@@ -180,8 +180,9 @@ func dutyRulesNote(rs store.DutyRuleSet) string {
 
 // --- A member's file ---
 
-// dutyLinkHref is the page of the record an event links to ("" for none
-// the reader may open: household visits name no household).
+// dutyLinkHref is the page of the record an event links to ("" for
+// none): a household visit links to /visits/{id}, which opens the
+// household's page for those who may read it, and names no household.
 func dutyLinkHref(l store.DutyLink) string {
 	if l.ID == 0 {
 		return ""
@@ -204,6 +205,8 @@ func dutyLinkHref(l store.DutyLink) string {
 		return "/elections/" + id
 	case "activity":
 		return "/activities/" + id
+	case "visit":
+		return "/visits/" + id
 	}
 	return ""
 }
@@ -240,8 +243,12 @@ func (s *Server) dutyFileView(r *http.Request, f store.DutyFile, self bool) view
 		if sl := shareLabel(e.Share); sl != "" {
 			label += "（" + sl + "）"
 		}
+		href := dutyLinkHref(e.Link)
+		if e.Link.Page == "visit" && !can(r, auth.AssistRead) { // households are for those who read assistance
+			href = ""
+		}
 		d.Events = append(d.Events, view.DutyEventLine{Date: e.OccurredOn.String(), Label: label, Points: e.Points.String(),
-			Title: e.Link.Title, Href: dutyLinkHref(e.Link)})
+			Title: e.Link.Title, Href: href})
 	}
 	return d
 }
