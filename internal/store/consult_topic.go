@@ -380,7 +380,7 @@ func (db *DB) FindTopics(ctx context.Context, actor app.Actor, f TopicFilter) ([
 	query := `SELECT ` + topicColumns + topicFrom + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY t.year DESC, t.planned_month, t.id DESC`
 	if !f.Overdue { // overdue is decided by the graph in Go: then every match is read
-		query += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit+f.Offset+1, 0)
+		query += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0))
 	}
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -423,6 +423,9 @@ func (db *DB) FindTopics(ctx context.Context, actor app.Actor, f TopicFilter) ([
 			args...).Scan(&total); err != nil {
 			return nil, 0, app.Internal(err, "count topics")
 		}
+	}
+	if !f.Overdue { // the page came from the database
+		return kept, total, nil
 	}
 	if f.Offset >= len(kept) {
 		return nil, total, nil
