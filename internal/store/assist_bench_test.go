@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -41,23 +40,7 @@ func assistCounty(tb testing.TB, db *store.DB) org.Org {
 		}
 	}
 	now := db.Now().UTC().Format("2006-01-02 15:04:05")
-	bulk := func(head string, n int, row func(i int) string) {
-		tb.Helper()
-		const per = 1000
-		for start := 0; start < n; start += per {
-			var b strings.Builder
-			b.WriteString(head)
-			for i := start; i < min(n, start+per); i++ {
-				if i > start {
-					b.WriteByte(',')
-				}
-				b.WriteString(row(i))
-			}
-			if err := db.ConsultTestExec(ctx, b.String()); err != nil {
-				tb.Fatalf("%v: %.200s", err, b.String())
-			}
-		}
-	}
+	bulk := bulkInserter(tb, db, 1000)
 	const households, cadres, visits = 50_000, 5_000, 1_000_000
 	c := county.ID
 	bulk(`INSERT INTO cadre (id, org_id, committee_id, name, created_at, updated_at) VALUES `, cadres, func(i int) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
@@ -31,30 +30,8 @@ func provinceWorld(tb testing.TB, db *store.DB) org.Org {
 		return o
 	}
 	now := db.Now().UTC().Format("2006-01-02 15:04:05")
-	bulk := func(head string, n int, row func(i int) string) {
-		tb.Helper()
-		const per = 1000
-		for start := 0; start < n; start += per {
-			var b strings.Builder
-			b.WriteString(head)
-			for i := start; i < min(n, start+per); i++ {
-				if i > start {
-					b.WriteByte(',')
-				}
-				b.WriteString(row(i))
-			}
-			if err := db.ConsultTestExec(ctx, b.String()); err != nil {
-				tb.Fatalf("%v: %.300s", err, b.String())
-			}
-		}
-	}
-	first := func(table string) int64 {
-		var id int64
-		if err := db.ConsultTestQueryRow(ctx, `SELECT COALESCE(MIN(id), 0) FROM `+table, &id); err != nil {
-			tb.Fatal(err)
-		}
-		return id
-	}
+	bulk := bulkInserter(tb, db, 1000)
+	first := func(table string) int64 { return firstID(tb, db, table) }
 	city := mk(0, org.City, "基准市政协")
 	committees := []org.Org{city}
 	var villages []org.Org

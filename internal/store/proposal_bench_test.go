@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"xieshang/internal/app"
@@ -32,31 +31,9 @@ func proposalCommittee(tb testing.TB, db *store.DB) (org.Org, org.Term) {
 		tb.Fatal(err)
 	}
 	now := db.Now().UTC().Format("2006-01-02 15:04:05")
-	bulk := func(head string, n int, row func(i int) string) {
-		tb.Helper()
-		const per = 500
-		for start := 0; start < n; start += per {
-			var b strings.Builder
-			b.WriteString(head)
-			for i := start; i < min(n, start+per); i++ {
-				if i > start {
-					b.WriteByte(',')
-				}
-				b.WriteString(row(i))
-			}
-			if err := db.ConsultTestExec(ctx, b.String()); err != nil {
-				tb.Fatalf("%v: %.200s", err, b.String())
-			}
-		}
-	}
-	var firstID int64
-	idOf := func(table string) int64 {
-		var id int64
-		if err := db.ConsultTestQueryRow(ctx, `SELECT COALESCE(MIN(id), 0) FROM `+table, &id); err != nil {
-			tb.Fatal(err)
-		}
-		return id
-	}
+	bulk := bulkInserter(tb, db, 500)
+	var p0 int64
+	idOf := func(table string) int64 { return firstID(tb, db, table) }
 	const members, units, n = 600, 40, 50000
 	bulk(`INSERT INTO member (committee_id, name, created_at, updated_at) VALUES `, members, func(i int) string {
 		return fmt.Sprintf("(%d, '委员%d', '%s', '%s')", city.ID, i, now, now)
@@ -93,10 +70,10 @@ func proposalCommittee(tb testing.TB, db *store.DB) (org.Org, org.Term) {
 			city.ID, term.ID, r.session, r.seq, w, i, w, proposal.Categories[i%len(proposal.Categories)], m0+int64(r.member),
 			r.state, now, 1+r.session, now, now)
 	})
-	firstID = idOf("proposal")
+	p0 = idOf("proposal")
 	bulk(`INSERT INTO proposal_cosigner (proposal_id, member_id, signed_at) VALUES `, 2*n, func(i int) string {
 		r := rows[i/2]
-		return fmt.Sprintf("(%d, %d, '%s')", firstID+int64(i/2), m0+int64((r.member+1+i%2)%members), now)
+		return fmt.Sprintf("(%d, %d, '%s')", p0+int64(i/2), m0+int64((r.member+1+i%2)%members), now)
 	})
 	var assigns []string
 	for i, r := range rows {
@@ -114,7 +91,7 @@ func proposalCommittee(tb testing.TB, db *store.DB) (org.Org, org.Term) {
 			sat = []string{"satisfied", "basically", "dissatisfied"}[i%3]
 		}
 		for k := range r.units {
-			assigns = append(assigns, fmt.Sprintf("(%d, %d, %v, '202%d-06-30', '%s', '%s', '%s', '%s')", firstID+int64(i),
+			assigns = append(assigns, fmt.Sprintf("(%d, %d, %v, '202%d-06-30', '%s', '%s', '%s', '%s')", p0+int64(i),
 				u0+int64((i+k*7)%units), k == 0, 1+r.session, status, now, grade, sat))
 		}
 	}
