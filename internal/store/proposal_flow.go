@@ -597,14 +597,24 @@ func (tx *Tx) lockProposalAssignment(ctx context.Context, actor app.Actor, propo
 		errs.Add("unit_id", "请选择承办单位")
 		return proposalAssignment{}, errs.Err()
 	}
+	a, found, err := tx.activeAssignment(ctx, proposalID, unitID)
+	if err == nil && !found {
+		err = app.Errorf(app.ECONFLICT, "该单位没有承办本提案")
+	}
+	return a, err
+}
+
+// activeAssignment locks a unit's active assignment on a proposal; found
+// is false when the unit holds none.
+func (tx *Tx) activeAssignment(ctx context.Context, proposalID, unitID int64) (proposalAssignment, bool, error) {
 	var a proposalAssignment
 	err := tx.QueryRowContext(ctx, `SELECT a.id, a.unit_id, u.name, a.lead, a.status FROM proposal_assignment a
 		JOIN handling_unit u ON u.id = a.unit_id WHERE a.proposal_id = $1 AND a.unit_id = $2 AND a.withdrawn = FALSE`+
 		tx.db.Dialect.forUpdateOf("a"), proposalID, unitID).Scan(&a.ID, &a.UnitID, &a.UnitName, &a.Lead, &a.Status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, app.Errorf(app.ECONFLICT, "该单位没有承办本提案")
+		return a, false, nil
 	}
-	return a, app.Internal(err, "lock assignment")
+	return a, err == nil, app.Internal(err, "lock assignment")
 }
 
 // SignProposal records that a unit signed for (签收) its assignment; when
@@ -850,16 +860,13 @@ func (db *DB) RateProposal(ctx context.Context, actor app.Actor, id, unitID int6
 		if p.State != proposal.Replied && p.State != proposal.Rated {
 			return app.Errorf(app.ECONFLICT, "提案%s，还不能评价", g.Label(p.State))
 		}
-		var a proposalAssignment
-		err = tx.QueryRowContext(ctx, `SELECT a.id, a.unit_id, u.name, a.lead, a.status FROM proposal_assignment a
-			JOIN handling_unit u ON u.id = a.unit_id WHERE a.proposal_id = $1 AND a.unit_id = $2 AND a.withdrawn = FALSE`,
-			id, unitID).Scan(&a.ID, &a.UnitID, &a.UnitName, &a.Lead, &a.Status)
-		if errors.Is(err, sql.ErrNoRows) {
+		a, found, err := tx.activeAssignment(ctx, id, unitID)
+		if err != nil {
+			return err
+		}
+		if !found {
 			errs.Add("unit_id", "请选择承办本提案的单位")
 			return errs.Err()
-		}
-		if err != nil {
-			return app.Internal(err, "rate proposal")
 		}
 		if a.Status != PAReplied && a.Status != PARated {
 			return app.Errorf(app.ECONFLICT, "%s尚未答复，不能评价", a.UnitName)
