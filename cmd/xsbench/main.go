@@ -1,9 +1,18 @@
-// Command xsbench is scripts/bench's helper. Three modes:
+// Command xsbench is scripts/bench's helper. Its modes:
 //
 //	xsbench baseline --size N [--addr 127.0.0.1:0]
-//	    serves a static HTML page of exactly N bytes on every path with a bare
-//	    net/http handler: the ceiling a page of that size could reach on this
-//	    machine, measured in the same run as the real pages.
+//	    serves a static HTML page of exactly N bytes on / (and of M bytes on
+//	    /M) with a bare net/http handler: the ceiling a page of that size
+//	    could reach on this machine, measured in the same run as the real pages.
+//
+//	xsbench coldstart [--runs 5] [--path /login] -- xieshang serve --db … --addr 127.0.0.1:0
+//	    times the server's start to its first 200 (coldstart.go).
+//
+//	xsbench signin --url U --user NAME --password PW [--c 4] [--duration 10s]
+//	    the sign-in form under load (signin.go).
+//
+//	xsbench report --in results.tsv
+//	    the suite's tables and targets as Markdown (report.go).
 //
 //	xsbench profile --db FILE --user NAME --password PW --path /members?… [--n 3000] [--out cpu.prof]
 //	    runs the real handler (web.New on the database) in-process, signs in,
@@ -36,6 +45,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -47,7 +57,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: xsbench baseline --size N [--addr A] | xsbench profile --db FILE --path P … | xsbench meeting --url U --db DSN --password PW … | xsbench election --url U --db DSN …")
+		fmt.Fprintln(os.Stderr, "usage: xsbench baseline --size N [--addr A] | xsbench profile --db FILE --path P … | xsbench meeting --url U --db DSN --password PW … | xsbench election --url U --db DSN … | xsbench coldstart -- CMD … | xsbench signin --url U --user N --password PW | xsbench report --in FILE")
 		os.Exit(2)
 	}
 	var err error
@@ -60,6 +70,12 @@ func main() {
 		err = meetingBench(os.Args[2:])
 	case "election":
 		err = electionBench(os.Args[2:])
+	case "coldstart":
+		err = coldStart(os.Args[2:])
+	case "signin":
+		err = signinBench(os.Args[2:])
+	case "report":
+		err = report(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -93,16 +109,12 @@ func baseline(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	body := page(*size)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(body)
-	}), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Printf("baseline listening: http://%s/ (%d bytes)\n", ln.Addr(), len(body))
+	srv := &http.Server{Handler: baselineHandler(*size), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Printf("baseline listening: http://%s/ (%d bytes; /N serves N bytes)\n", ln.Addr(), *size)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -113,6 +125,36 @@ func baseline(args []string) error {
 		return err
 	}
 	return nil
+}
+
+// maxBaseline is the largest page the baseline serves.
+const maxBaseline = 64 << 20
+
+// baselineHandler serves a static page of size bytes on /, and of N bytes on
+// /N (made once, then kept): one bare handler for every size a suite needs.
+func baselineHandler(size int) http.Handler {
+	var pages sync.Map // int → []byte
+	get := func(n int) []byte {
+		if b, ok := pages.Load(n); ok {
+			return b.([]byte)
+		}
+		b, _ := pages.LoadOrStore(n, page(n))
+		return b.([]byte)
+	}
+	get(size)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := size
+		if p := strings.TrimPrefix(r.URL.Path, "/"); p != "" {
+			v, err := strconv.Atoi(p)
+			if err != nil || v < 0 || v > maxBaseline {
+				http.NotFound(w, r)
+				return
+			}
+			n = v
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(get(n))
+	})
 }
 
 var csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
