@@ -14,10 +14,10 @@
 //	xsbench report --in results.tsv
 //	    the suite's tables and targets as Markdown (report.go).
 //
-//	xsbench profile --db FILE --user NAME --password PW --path /members?… [--n 3000] [--out cpu.prof]
+//	xsbench profile --db FILE --user NAME --password PW --path /members?… [--n 3000] [--duration 0] [--out cpu.prof]
 //	    runs the real handler (web.New on the database) in-process, signs in,
-//	    requests the path n times from 4 goroutines while recording a CPU
-//	    profile, and prints the time per request; read the profile with
+//	    requests the path n times (or for the duration) from 4 goroutines
+//	    while recording a CPU profile, and prints the time per request; read the profile with
 //	    `go tool pprof -top cpu.prof`.
 //
 //	xsbench meeting --url http://127.0.0.1:8080 --db FILE|postgres://… --password PW [--office office]
@@ -48,6 +48,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -166,6 +167,7 @@ func profile(args []string) error {
 	password := fs.String("password", "", "its password")
 	path := fs.String("path", "/members", "page to request")
 	n := fs.Int("n", 3000, "requests")
+	dur := fs.Duration("duration", 0, "stop after this long, even before n requests (0: no limit)")
 	out := fs.String("out", "cpu.prof", "CPU profile file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -209,21 +211,30 @@ func profile(args []string) error {
 		return err
 	}
 	start := time.Now()
+	var deadline time.Time
+	if *dur > 0 {
+		deadline = start.Add(*dur)
+	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	var done atomic.Int64
 	per := *n / 4
 	for range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for range per {
+				if !deadline.IsZero() && time.Now().After(deadline) {
+					return
+				}
 				if _, err := get(c, srv.URL+*path); err != nil {
 					mu.Lock()
 					firstErr = err
 					mu.Unlock()
 					return
 				}
+				done.Add(1)
 			}
 		}()
 	}
@@ -233,8 +244,8 @@ func profile(args []string) error {
 	if firstErr != nil {
 		return firstErr
 	}
-	fmt.Printf("%s: %d requests in %s: %.0f req/s, %d bytes each; profile in %s\n", *path, 4*per, took.Round(time.Millisecond),
-		float64(4*per)/took.Seconds(), len(first), *out)
+	fmt.Printf("%s: %d requests in %s: %.1f req/s, %.1f ms each, %d bytes each; profile in %s\n", *path, done.Load(),
+		took.Round(time.Millisecond), float64(done.Load())/took.Seconds(), ms(took)*4/float64(max(done.Load(), 1)), len(first), *out)
 	return nil
 }
 

@@ -23,8 +23,8 @@ import (
 //	one     DB NAME BYTES RPS P50 P95 P99 ERRORS     the page from one connection (the latency a lone user sees)
 //	signin  DB CONC RPS P50 P95 P99 ERRORS           the login POST under load
 //	vote    DB BALLOTS RPS P50 P99 ERRORS            electronic ballots over HTTP (xsbench election)
-//	metric  DB KEY VALUE                             coldstart_ms, coldstart_runs, rss_kb, hwm_kb, load_avg, world
-//	info    KEY VALUE                                binary_bytes, …
+//	metric  DB KEY VALUE                             coldstart_ms, coldstart_runs, rss_kb, hwm_kb, pages_hwm_kb, world
+//	info    KEY VALUE                                binary_bytes, load_before, load_after
 //
 // DB is a database's label ("SQLite", "PostgreSQL"); columns appear in the
 // order the databases first appear.
@@ -384,8 +384,8 @@ func writeReport(w io.Writer, r *results) {
 			return "— (not measured)"
 		}
 		s := fmt.Sprintf("%.0f MB", kb*1024/1e6)
-		if rss, err := strconv.ParseFloat(r.Metrics[db]["rss_kb"], 64); err == nil {
-			s += fmt.Sprintf(" (%.0f MB after the run)", rss*1024/1e6)
+		if pk, err := strconv.ParseFloat(r.Metrics[db]["pages_hwm_kb"], 64); err == nil {
+			s += fmt.Sprintf(" (%.0f MB before the sign-ins)", pk*1024/1e6)
 		}
 		return s + ": " + metIf(kb*1024 < targetRSSBytes).String()
 	})
@@ -398,23 +398,20 @@ func writeReport(w io.Writer, r *results) {
 			if s == nil {
 				continue
 			}
-			p("- sign-in (%s): %s logins/s with %d clients, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %d errors",
+			p("- sign-in (%s): %s sign-ins/s with %d clients, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, %d errors\n",
 				db, num(s.RPS), s.Conc, s.P50, s.P95, s.P99, s.Errors)
-			if hwm := r.Metrics[db]["signin_hwm_kb"]; hwm != "" {
-				if kb, err := strconv.ParseFloat(hwm, 64); err == nil {
-					p("; the server's peak RSS after it %.0f MB", kb*1024/1e6)
-				}
-			}
-			p("\n")
 		}
 	}
 	for _, db := range r.DBs {
 		if w := r.Metrics[db]["world"]; w != "" {
 			p("- %s: %s\n", db, w)
 		}
-		if l := r.Metrics[db]["load_avg"]; l != "" {
-			p("- load average during the %s pass: %s\n", db, l)
+		if kb, err := strconv.ParseFloat(r.Metrics[db]["rss_kb"], 64); err == nil {
+			p("- %s server's RSS after the run: %.0f MB\n", db, kb*1024/1e6)
 		}
+	}
+	if l := r.Info["load_before"]; l != "" {
+		p("- load average (1, 5, 15 min) before the measurements: %s; after: %s\n", l, r.Info["load_after"])
 	}
 	if b, err := strconv.ParseFloat(r.Info["binary_bytes"], 64); err == nil {
 		p("- binary size: %.1f MiB (%.0f bytes)\n", b/(1<<20), b)
@@ -443,6 +440,7 @@ func num(v float64) string {
 func report(args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	in := fs.String("in", "", "results file written by scripts/bench")
+	missedOnly := fs.Bool("missed", false, "print only the pages that missed a target, as DB<tab>PATH lines")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -458,6 +456,31 @@ func report(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *missedOnly {
+		for _, m := range missedPages(r) {
+			fmt.Printf("%s\t%s\n", m[0], m[1])
+		}
+		return nil
+	}
 	writeReport(os.Stdout, r)
 	return nil
+}
+
+// missedPages lists (database, path) of every page that missed its target:
+// a list or detail page against the baseline, the search or the dashboard.
+func missedPages(r *results) [][2]string {
+	var out [][2]string
+	for _, db := range r.DBs {
+		for _, pg := range r.Pages {
+			v, _, _ := pageVerdict(pg, db)
+			m := pg.One[db]
+			switch {
+			case v == missed,
+				pg.Kind == "search" && m != nil && !(m.P95 < targetSearchP95 && m.Errors == 0),
+				pg.Kind == "dashboard" && m != nil && !(m.P50 < targetDashboard && m.Errors == 0):
+				out = append(out, [2]string{db, pg.Path})
+			}
+		}
+	}
+	return out
 }
