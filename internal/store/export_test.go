@@ -7,3 +7,8 @@ import "context"
 func (db *DB) DutyTallyRows(ctx context.Context, countEvents bool) ([]DutyTallyRow, error) {
 	return dutyTallyRows(ctx, db.read, countEvents)
 }
+
+// LimitReadConns caps the read pool (on PostgreSQL, the one pool) at n
+// connections: with one, a read made while another's rows are open waits
+// forever, which tests of such nesting turn into a timeout.
+func (db *DB) LimitReadConns(n int) { db.read.SetMaxOpenConns(n) }
