@@ -37,7 +37,7 @@ const (
 	// MaxQueryRunes is the longest query accepted (after trimming).
 	MaxQueryRunes = 100
 	// MaxTerms is the most space-separated words in a query.
-	MaxTerms = 8
+	MaxTerms     = 8
 	maxWordBytes = 64 // a longer Latin "word" is cut: no real word is this long
 )
 

@@ -143,7 +143,7 @@ func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]int6
 
 // indexed is a record's index row as written.
 type indexed struct {
-	src            searchSource
+	src          searchSource
 	kind         string
 	tokens, tags []string
 	body, digest string
