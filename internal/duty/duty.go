@@ -7,10 +7,10 @@
 package duty
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -340,7 +340,7 @@ func Rank(scores map[int64]Points, order []int64) []Ranked {
 	for _, id := range order {
 		out = append(out, Ranked{MemberID: id, Score: scores[id]})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	slices.SortStableFunc(out, func(a, b Ranked) int { return cmp.Compare(b.Score, a.Score) })
 	for i := range out {
 		if i > 0 && out[i].Score == out[i-1].Score {
 			out[i].Rank = out[i-1].Rank
