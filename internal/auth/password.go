@@ -31,12 +31,14 @@ var DefaultArgon2 = Argon2Params{Memory: 64 * 1024, Time: 3, Threads: 4, KeyLen:
 // FastArgon2 is for tests and the demo loader only: same algorithm, tiny cost.
 var FastArgon2 = Argon2Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 
-// Costly hashes (bigMemory KiB or more: DefaultArgon2's 64 MiB) run a few at
-// a time. One already keeps Threads cores busy, so more at once only queue
-// for the CPU while each holds its memory: on 2 cores, 4 concurrent sign-ins
-// made 4.4 a second as 1 did 4.9, and took the server's RSS from 160 to
-// 554 MB. A burst of sign-ins (or of failed guesses, which hash too) now
-// waits its turn instead.
+// Checks of costly hashes (bigMemory KiB or more: DefaultArgon2's 64 MiB)
+// run a few at a time. One already keeps Threads cores busy, so more at once
+// only queue for the CPU while each holds its memory: on 2 cores, 4
+// concurrent sign-ins made 4.4 a second as 1 did 4.9, and took the server's
+// RSS from 160 to 554 MB. A burst of sign-ins (or of guesses, which anyone
+// can send) now waits its turn instead. Only checks: they run outside any
+// transaction, while HashPassword (an administrator's reset) may run inside
+// one, which must not wait behind a queue of sign-ins.
 const bigMemory = 16 * 1024
 
 var (
@@ -45,7 +47,7 @@ var (
 	hashesAtOnce atomic.Int32 // the most that ran at once
 )
 
-// idKey is argon2.IDKey, a slot at a time for costly parameters.
+// idKey is argon2.IDKey for CheckPassword, a slot at a time for costly parameters.
 func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
 	if memory >= bigMemory {
 		hashSlots <- struct{}{}
@@ -71,7 +73,7 @@ func HashPassword(password string, p Argon2Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	key := idKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
