@@ -214,6 +214,71 @@ func attendanceOf(ctx context.Context, q querier, m meeting.Meeting, loc *time.L
 	return countAttendance(rows, guests), nil
 }
 
+// AttendanceOfMeetings is AttendanceOf for the open and closed meetings
+// among ids (a page of the meeting list) in two queries instead of three
+// each; meetings not yet open (whose body is computed, not frozen) and
+// those outside the actor's subtree are left out.
+func (db *DB) AttendanceOfMeetings(ctx context.Context, actor app.Actor, ids []int64) (map[int64]meeting.Attendance, error) {
+	out := make(map[int64]meeting.Attendance, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{actor.Path}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	in := strings.Join(marks, ", ")
+	rows, err := db.read.QueryContext(ctx, `SELECT e.meeting_id, COUNT(*),
+		SUM(CASE WHEN si.id IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN si.id IS NOT NULL AND si.late THEN 1 ELSE 0 END),
+		SUM(CASE WHEN si.id IS NULL AND l.status = '`+string(LeaveApproved)+`' THEN 1 ELSE 0 END)
+		FROM meeting_expected e JOIN meeting mt ON mt.id = e.meeting_id JOIN org o ON o.id = mt.committee_id
+		LEFT JOIN sign_in si ON si.meeting_id = e.meeting_id AND si.member_id = e.member_id
+		LEFT JOIN leave_request l ON l.meeting_id = e.meeting_id AND l.member_id = e.member_id
+		WHERE o.path LIKE $1 || '%' AND mt.status IN ('`+string(meeting.Open)+`', '`+string(meeting.Closed)+`')
+		AND e.meeting_id IN (`+in+`)
+		GROUP BY e.meeting_id`, args...)
+	if err != nil {
+		return nil, app.Internal(err, "attendance of meetings")
+	}
+	for rows.Next() {
+		var id int64
+		var a meeting.Attendance
+		if err := rows.Scan(&id, &a.Expected, &a.Present, &a.Late, &a.Excused); err != nil {
+			rows.Close()
+			return nil, app.Internal(err, "attendance of meetings")
+		}
+		a.Absent = a.Expected - a.Present - a.Excused
+		out[id] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, app.Internal(err, "attendance of meetings")
+	}
+	// An open meeting nobody is expected at has figures too: all zero.
+	rows, err = db.read.QueryContext(ctx, `SELECT mt.id, (SELECT COUNT(*) FROM meeting_guest g WHERE g.meeting_id = mt.id)
+		FROM meeting mt JOIN org o ON o.id = mt.committee_id
+		WHERE o.path LIKE $1 || '%' AND mt.status IN ('`+string(meeting.Open)+`', '`+string(meeting.Closed)+`')
+		AND mt.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, app.Internal(err, "attendance of meetings: guests")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var guests int
+		if err := rows.Scan(&id, &guests); err != nil {
+			return nil, app.Internal(err, "attendance of meetings: guests")
+		}
+		a := out[id]
+		a.Guests = guests
+		out[id] = a
+	}
+	return out, app.Internal(rows.Err(), "attendance of meetings: guests")
+}
+
 // QuorumOf applies a meeting's quorum rule to its attendance now: the figures,
 // the rule, the fewest present it needs and whether it holds. Deliberation
 // (OpenVote) and elections at the meeting are refused while it does not.

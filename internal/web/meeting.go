@@ -119,14 +119,18 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := view.MeetingList{Q: q, CanWrite: can(r, auth.MeetingWrite), Mine: mine}
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	figures, err := s.db.AttendanceOfMeetings(ctx, a, ids)
+	if err != nil {
+		return err
+	}
 	for _, m := range ms {
 		row := view.MeetingRow{ID: m.ID, Title: m.Title, Kind: m.Kind.Label(), When: s.meetingTime(m.StartsAt),
 			Place: m.Place, Status: m.Status.Label()}
-		if m.Status == meeting.Open || m.Status == meeting.Closed {
-			att, err := s.db.AttendanceOf(ctx, a, m.ID)
-			if err != nil {
-				return err
-			}
+		if att, ok := figures[m.ID]; ok {
 			row.Figures = strconv.Itoa(att.Expected) + " / " + strconv.Itoa(att.Present)
 		}
 		d.Rows = append(d.Rows, row)
