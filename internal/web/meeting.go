@@ -175,17 +175,19 @@ func (s *Server) committeeTermOptions(ctx context.Context, a app.Actor, committe
 	if err != nil {
 		return nil, nil, err
 	}
+	// Every committee's terms in one read (not two queries per committee:
+	// 22 for a province's city office).
+	lists, err := s.db.FindCommitteeLists(ctx, a, committeeID)
+	if err != nil {
+		return nil, nil, err
+	}
 	var committees, terms []view.Option
 	for _, c := range cs {
 		committees = append(committees, view.Option{Value: app.Itoa(c.ID), Label: c.Name})
 		if committeeID != 0 && c.ID != committeeID {
 			continue
 		}
-		ts, err := s.db.FindTerms(ctx, a, c.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, t := range ts {
+		for _, t := range lists.Terms[c.ID] {
 			label := t.Label()
 			if committeeID == 0 {
 				label = c.Name + " " + label
