@@ -1,0 +1,7 @@
+-- Indexes the benchmark suite (scripts/bench, issue 9) found missing on the
+-- province world.
+
+-- The committees in a subtree (every list page's filter) by kind, not by
+-- reading every organisation down to the villages: 2 ms → 0.13 ms for a
+-- province's city office (3,161 organisations).
+CREATE INDEX org_kind_path ON org (kind, path);
