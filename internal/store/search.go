@@ -158,8 +158,8 @@ func makeIndexed(kind string, s searchSource) indexed {
 		x.body = string([]rune(x.body)[:searchBodyRunes])
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%d\x00%d\x00%d\x00%s\x00%s\x00%s\x00%s", s.orgID, s.committeeID, s.year, s.title, x.body,
-		strings.Join(x.tokens, " "), strings.Join(x.tags, " "))
+	fmt.Fprintf(h, "%d\x00%d\x00%d\x00%s\x00%d\x00%s\x00%s\x00%s\x00%s", s.orgID, s.committeeID, s.year, s.parentKind,
+		s.parentID, s.title, x.body, strings.Join(x.tokens, " "), strings.Join(x.tags, " "))
 	x.digest = hex.EncodeToString(h.Sum(nil)[:16])
 	return x
 }
@@ -245,15 +245,15 @@ func (tx *Tx) writeIndexed(ctx context.Context, x indexed) error {
 	s := x.src
 	if tx.db.Dialect == Postgres {
 		_, err := tx.ExecContext(ctx, `INSERT INTO search_doc (kind, ref_id, org_id, committee_id, year, title, body, digest,
-			tokens, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::tsvector, $10::tsvector)`,
-			x.kind, s.refID, s.orgID, s.committeeID, s.year, s.title, x.body, x.digest,
+			parent_kind, parent_id, tokens, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::tsvector, $12::tsvector)`,
+			x.kind, s.refID, s.orgID, s.committeeID, s.year, s.title, x.body, x.digest, s.parentKind, s.parentID,
 			search.TSVector(x.tokens), search.TagVector(x.tags))
 		return app.Internal(err, "search: write")
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO search_doc (kind, ref_id, org_id, committee_id, year, title, body, digest)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		x.kind, s.refID, s.orgID, s.committeeID, s.year, s.title, x.body, x.digest).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO search_doc (kind, ref_id, org_id, committee_id, year, title, body, digest,
+		parent_kind, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		x.kind, s.refID, s.orgID, s.committeeID, s.year, s.title, x.body, x.digest, s.parentKind, s.parentID).Scan(&id); err != nil {
 		return app.Internal(err, "search: write")
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, tokens, tags) VALUES ($1, $2, $3)`, id,
@@ -316,13 +316,17 @@ type SearchFilter struct {
 
 // SearchHit is one record found.
 type SearchHit struct {
-	Kind    string           `json:"kind"`
-	RefID   int64            `json:"id"`
-	OrgID   int64            `json:"org_id"`
-	OrgName string           `json:"org"`
-	Year    int              `json:"year,omitempty"`
-	Title   []search.Segment `json:"title"`
-	Snippet []search.Segment `json:"snippet"`
+	Kind    string `json:"kind"`
+	RefID   int64  `json:"id"`
+	OrgID   int64  `json:"org_id"`
+	OrgName string `json:"org"`
+	Year    int    `json:"year,omitempty"`
+	// ParentKind and ParentID name the record whose page shows this one
+	// (a problem: its household or enterprise); empty for records with a page.
+	ParentKind string           `json:"parent_kind,omitempty"`
+	ParentID   int64            `json:"parent_id,omitempty"`
+	Title      []search.Segment `json:"title"`
+	Snippet    []search.Segment `json:"snippet"`
 }
 
 // SearchGroup is the hits of one kind with their count (at most
@@ -494,7 +498,7 @@ func (db *DB) searchKind(ctx context.Context, actor app.Actor, q search.Query, k
 	if g.Total == 0 || offset >= g.Total && !g.Capped {
 		return g, nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT d.ref_id, d.org_id, o.name, d.year, d.title, d.body`+from+
+	rows, err := db.read.QueryContext(ctx, `SELECT d.ref_id, d.org_id, o.name, d.year, d.parent_kind, d.parent_id, d.title, d.body`+from+
 		` JOIN org o ON o.id = d.org_id`+where+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), args...)
 	if err != nil {
 		return g, app.Internal(err, "search: "+k.Name)
@@ -503,7 +507,7 @@ func (db *DB) searchKind(ctx context.Context, actor app.Actor, q search.Query, k
 	for rows.Next() {
 		h := SearchHit{Kind: k.Name}
 		var title, body string
-		if err := rows.Scan(&h.RefID, &h.OrgID, &h.OrgName, &h.Year, &title, &body); err != nil {
+		if err := rows.Scan(&h.RefID, &h.OrgID, &h.OrgName, &h.Year, &h.ParentKind, &h.ParentID, &title, &body); err != nil {
 			return g, app.Internal(err, "search: scan "+k.Name)
 		}
 		h.Title = search.Highlight(title, q)

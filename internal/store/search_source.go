@@ -47,12 +47,15 @@ type searchSource struct {
 	path                      string
 	year                      int
 	title, body, extra        string
+	parentKind                string // the record whose page shows this one (a problem: its household or enterprise)
+	parentID                  int64
 }
 
 // searchSpec is how one kind is read, listed and shown.
 type searchSpec struct {
 	// source selects refID, orgID, committeeID, org path, year, title, body,
-	// extra for the ids in %s (a list of integers); records that should not
+	// extra, parent kind and id, and a time for the year for the ids in %s
+	// (a list of integers); records that should not
 	// be found (drafts, archived) are simply not returned.
 	source string
 	// all lists every id of the kind, for a rebuild.
@@ -61,9 +64,10 @@ type searchSpec struct {
 	perm auth.Permission
 }
 
-// noTime fills the source's last column (a time the year is taken from in
-// the committee's zone) for kinds whose year is a number or a day.
-const noTime = `CAST(NULL AS TIMESTAMPTZ)`
+// noTime fills the source's last columns for a record shown on its own page
+// (no parent) whose year is a number or a day (no time to take it from in
+// the committee's zone).
+const noTime = `'', 0, CAST(NULL AS TIMESTAMPTZ)`
 
 // yearOfDay is the SQL for the year of a 'YYYY-MM-DD' text column (0 when empty).
 const yearOfDay = `CAST(COALESCE(NULLIF(substr(%s, 1, 4), ''), '0') AS INTEGER)`
@@ -85,7 +89,7 @@ var searchSpecs = map[string]searchSpec{
 			mt.topic || ' ' || mt.place || ' ' || mt.presider,
 			COALESCE((SELECT ` + aggText("a.title || ' ' || a.note", "a.id", "agenda_item a WHERE a.meeting_id = mt.id") + `), '') || ' ' ||
 			COALESCE((SELECT ` + aggText("d.file_name", "d.id", "agenda_document d JOIN agenda_item a2 ON a2.id = d.agenda_item_id WHERE a2.meeting_id = mt.id") + `), '')
-			, mt.starts_at FROM meeting mt JOIN org o ON o.id = mt.committee_id WHERE mt.id IN (%s)`,
+			, '', 0, mt.starts_at FROM meeting mt JOIN org o ON o.id = mt.committee_id WHERE mt.id IN (%s)`,
 	},
 	"topic": {
 		perm: auth.ConsultRead,
@@ -123,7 +127,9 @@ var searchSpecs = map[string]searchSpec{
 		all:  `SELECT id FROM assist_problem`,
 		source: `SELECT p.id, p.org_id, p.committee_id, o.path, ` + fmt.Sprintf(yearOfDay, "p.raised_on") + `,
 			COALESCE(h.head_name, e.name, ''), p.description || ' ' || p.resolution,
-			p.department || ' ' || COALESCE(u.name, ''), ` + noTime + `
+			p.department || ' ' || COALESCE(u.name, ''),
+			CASE WHEN p.household_id IS NOT NULL THEN 'household' WHEN p.enterprise_id IS NOT NULL THEN 'enterprise' ELSE '' END,
+			COALESCE(p.household_id, p.enterprise_id, 0), CAST(NULL AS TIMESTAMPTZ)
 			FROM assist_problem p JOIN org o ON o.id = p.org_id LEFT JOIN household h ON h.id = p.household_id
 			LEFT JOIN enterprise e ON e.id = p.enterprise_id LEFT JOIN handling_unit u ON u.id = p.unit_id
 			WHERE p.id IN (%s)`,
@@ -173,7 +179,8 @@ func (db *DB) loadSearch(ctx context.Context, q querier, kind string, ids []int6
 	for rows.Next() {
 		var s searchSource
 		var at sql.NullTime
-		if err := rows.Scan(&s.refID, &s.orgID, &s.committeeID, &s.path, &s.year, &s.title, &s.body, &s.extra, &at); err != nil {
+		if err := rows.Scan(&s.refID, &s.orgID, &s.committeeID, &s.path, &s.year, &s.title, &s.body, &s.extra,
+			&s.parentKind, &s.parentID, &at); err != nil {
 			return nil, app.Internal(err, "search: scan "+kind)
 		}
 		if at.Valid {

@@ -315,3 +315,23 @@ func indexRows(t *testing.T, db *store.DB) []string {
 	}
 	return out
 }
+
+// Whatever is typed, the database never sees a malformed query: the answer is
+// hits or a field error, never an internal error (an FTS5 or tsquery syntax
+// error would be one).
+func FuzzSearchQuery(f *testing.F) {
+	for _, s := range []string{"扶贫", "5G基站", `"a" OR b*`, "NEAR(x y, 2)", "'; DROP TABLE x; --", "\xff\xfe", "tags : o1",
+		"{tokens tags}: x", "^协商", "a\x00b", "x:*", "'a':* & !b", "协 商 政 协 扶 贫 会 议", "a-b+c", "\\'", "()"} {
+		f.Add(s)
+	}
+	db := storetest.OpenDialect(f, storetest.Backends[0])
+	w := buildHouseWorld(f, db)
+	mustTopic(f, db, w.actorA, consult.TopicInput{OrgID: w.countyA.ID, Year: 2026, Title: "扶贫协商 NEAR AND OR 5G",
+		Form: consult.Thematic, Source: consult.FromOffice})
+	f.Fuzz(func(t *testing.T, q string) {
+		_, err := db.Search(context.Background(), w.actorA, store.SearchFilter{Query: q})
+		if err != nil && app.ErrorCode(err) != app.EINVALID {
+			t.Fatalf("query %q: %v", q, err)
+		}
+	})
+}

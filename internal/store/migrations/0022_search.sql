@@ -17,6 +17,8 @@ CREATE TABLE search_doc (
     year         INTEGER NOT NULL DEFAULT 0,
     title        TEXT NOT NULL,
     body         TEXT NOT NULL DEFAULT '',
+    parent_kind  TEXT NOT NULL DEFAULT '', -- the record whose page shows this one (a problem: its household or enterprise)
+    parent_id    BIGINT NOT NULL DEFAULT 0,
     digest       TEXT NOT NULL, -- hash of what was indexed: unchanged records are not rewritten
     UNIQUE (kind, ref_id)
 );
