@@ -388,7 +388,7 @@ func writeReport(w io.Writer, r *results) {
 		}
 		return s + ": " + metIf(ms < targetColdStart).String()
 	})
-	row("RSS < 150 MB under load (the server's peak VmHWM, reset before each page and the sign-ins)", func(db string) string {
+	row("RSS < 150 MB under load (the server's peak VmHWM; each page and the sign-ins on a freshly started server)", func(db string) string {
 		return rssVerdict(r, db)
 	})
 	p("\n")
