@@ -378,18 +378,25 @@ func (db *DB) FindActivities(ctx context.Context, actor app.Actor, f ActivityFil
 		f.Limit = 50
 	}
 	f.Limit = min(f.Limit, 500)
+	// The total in its own query: COUNT(*) OVER() read and sorted every
+	// activity in scope for one page (21,600 in a province: 150 ms); the page
+	// walks the index by day (migration 0024) and stops at 50.
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+activityFrom+w, args...).Scan(&total); err != nil {
+		return nil, 0, app.Internal(err, "count activities")
+	}
+	n := len(args)
 	args = append(args, f.Limit, max(f.Offset, 0))
-	rows, err := db.read.QueryContext(ctx, `SELECT `+activityCols+`, COUNT(*) OVER()`+activityFrom+w+
-		fmt.Sprintf(` ORDER BY a.starts_on DESC, a.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+activityCols+activityFrom+w+
+		fmt.Sprintf(` ORDER BY a.starts_on DESC, a.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2), args...)
 	if err != nil {
 		return nil, 0, app.Internal(err, "find activities")
 	}
 	defer rows.Close()
 	out := []Activity{}
-	total := 0
 	for rows.Next() {
 		var a Activity
-		if err := scanDutyActivity(scanWith{rows, &total}, &a); err != nil {
+		if err := scanDutyActivity(rows, &a); err != nil {
 			return nil, 0, app.Internal(err, "scan activity")
 		}
 		out = append(out, a)
@@ -400,14 +407,6 @@ func (db *DB) FindActivities(ctx context.Context, actor app.Actor, f ActivityFil
 	rows.Close()
 	return out, total, fillActivities(ctx, db.read, out)
 }
-
-// scanWith scans the columns of a row and then extra.
-type scanWith struct {
-	s     scanner
-	extra any
-}
-
-func (w scanWith) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra)...) }
 
 // ActivityKindCount is the number of activities of a kind.
 type ActivityKindCount struct {
