@@ -186,6 +186,10 @@ func (tx *Tx) tallyMeetingDuty(ctx context.Context, meetingID int64) error {
 // RebuildDutyTally recomputes the whole tally from duty_event, all or
 // nothing: the oracle of the tally's upkeep and the repair after a restore.
 func (db *DB) RebuildDutyTally(ctx context.Context) error {
+	// Not audited, so the data version stays: forget this node's scores
+	// (duty_cache.go). Another node keeps its own until the next change; a
+	// rebuild that repairs nothing changes no score.
+	defer db.dutyScores.clear()
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM duty_tally`); err != nil {
 			return app.Internal(err, "rebuild duty tally")

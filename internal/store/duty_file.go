@@ -263,7 +263,7 @@ func (db *DB) FindDutyRanking(ctx context.Context, actor app.Actor, committeeID 
 	if err := db.seesCommittee(ctx, actor, committeeID); err != nil {
 		return DutyRanking{}, err
 	}
-	rows, rules, err := dutyScores(ctx, db.read, committeeID, year)
+	rows, rules, err := db.cachedDutyScores(ctx, committeeID, year)
 	if err != nil {
 		return DutyRanking{}, err
 	}
@@ -291,7 +291,7 @@ func (db *DB) FindDutyFile(ctx context.Context, actor app.Actor, memberID int64,
 	if !own && (!canReadDuty(actor) || !actor.Sees(path)) {
 		return f, app.NotFound("委员")
 	}
-	scores, rules, err := dutyScores(ctx, db.read, f.CommitteeID, year)
+	scores, rules, err := db.cachedDutyScores(ctx, f.CommitteeID, year)
 	if err != nil {
 		return f, err
 	}

@@ -45,6 +45,8 @@ type DB struct {
 
 	lists *listCache // ordered ids of recent list queries (listcache.go)
 
+	dutyScores dutyScoreCache // committees' scored years (duty_cache.go)
+
 	// writes holds statements prepared on the write pool for hot paths (stmtcache.go: writeStmt).
 	writes sync.Map
 
