@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"sync"
 )
 
@@ -18,6 +19,9 @@ type readPool struct {
 	max   int
 }
 
+// literalList finds an IN list of numbers written into a query's text.
+var literalList = regexp.MustCompile(`(?i)\bIN \(\s*-?[0-9]`)
+
 func newReadPool(db *sql.DB) *readPool {
 	return &readPool{DB: db, stmts: make(map[string]*sql.Stmt), max: 1000}
 }
@@ -28,6 +32,13 @@ func (p *readPool) stmt(ctx context.Context, query string) *sql.Stmt {
 	p.mu.RUnlock()
 	if ok {
 		return s
+	}
+	if literalList.MatchString(query) {
+		// A list of ids written into the text (a page's rows, a household's
+		// persons) makes every page a new text: kept, they would fill the
+		// cache with statements used once, and the texts that repeat would
+		// then run unprepared.
+		return nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
