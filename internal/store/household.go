@@ -380,6 +380,24 @@ type HouseholdFilter struct {
 	Purpose string
 }
 
+// householdIDs reads a page of household ids.
+func (db *DB) householdIDs(ctx context.Context, query string, args []any) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, app.Internal(err, "find households")
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, app.Internal(err, "find households")
+		}
+		ids = append(ids, id)
+	}
+	return ids, app.Internal(rows.Err(), "find households")
+}
+
 // FindHouseholds lists the households the actor reads, masked, with the
 // total for paging.
 func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFilter) ([]Household, int, error) {
@@ -387,7 +405,10 @@ func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFi
 	if !ok {
 		return nil, 0, mayAssist(actor, auth.AssistRead)
 	}
-	q := `SELECT ` + householdColumns + `, COUNT(*) OVER()` + householdFrom + ` WHERE ` + cond
+	// The total, the page's ids in order, then the page's rows: the person
+	// count of every household in scope was computed for COUNT(*) OVER() and
+	// the sort (50,000 households in a province: 400 ms).
+	q := ` WHERE ` + cond
 	args := []any{arg}
 	add := func(c string, v any) {
 		args = append(args, v)
@@ -418,23 +439,45 @@ func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFi
 		f.Limit = 50
 	}
 	f.Limit = min(f.Limit, 500)
-	q += fmt.Sprintf(" ORDER BY o.path, h.head_name, h.id LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+householdFrom+q, args...).Scan(&total); err != nil {
+		return nil, 0, app.Internal(err, "count households")
+	}
+	ids, err := db.householdIDs(ctx, `SELECT h.id`+householdFrom+q+
+		fmt.Sprintf(" ORDER BY o.path, h.head_name, h.id LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0)), args)
 	if err != nil {
-		return nil, 0, app.Internal(err, "find households")
+		return nil, 0, err
 	}
-	defer rows.Close()
 	var out []Household
-	total := 0
-	for rows.Next() {
-		var h Household
-		if err := scanHousehold(rows, &h, &total); err != nil {
-			return nil, 0, app.Internal(err, "scan household")
+	if len(ids) > 0 {
+		in := make([]string, len(ids))
+		at := make(map[int64]int, len(ids))
+		for i, id := range ids {
+			in[i], at[id] = app.Itoa(id), i
 		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, app.Internal(err, "find households")
+		rows, err := db.read.QueryContext(ctx, `SELECT `+householdColumns+householdFrom+` WHERE h.id IN (`+
+			strings.Join(in, ",")+`)`)
+		if err != nil {
+			return nil, 0, app.Internal(err, "find households")
+		}
+		out = make([]Household, len(ids))
+		n := 0
+		for rows.Next() {
+			var h Household
+			if err := scanHousehold(rows, &h); err != nil {
+				rows.Close()
+				return nil, 0, app.Internal(err, "scan household")
+			}
+			out[at[h.ID]] = h
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, 0, app.Internal(err, "find households")
+		}
+		if n != len(ids) { // removed between the two reads
+			out = slices.DeleteFunc(out, func(h Household) bool { return h.ID == 0 })
+		}
 	}
 	ptrs := make([]*Household, len(out))
 	for i := range out {
