@@ -798,35 +798,10 @@ func (q *memberQuery) orderBy() (sql string, needsSector, needsRoles bool) {
 // list cache until the data changes, so paging does not sort again), then the
 // page's members in full.
 func (db *DB) findMembers(ctx context.Context, actor app.Actor, f MemberFilter) ([]memberRow, int, error) {
-	day := f.Day
-	if day.IsZero() {
-		day = db.Today()
+	q, err := db.memberQueryFor(ctx, actor, f)
+	if err != nil || q == nil {
+		return nil, 0, err
 	}
-	q := &memberQuery{f: f, path: actor.Path}
-	if f.TermID != 0 {
-		t, err := findTerm(ctx, db.read, actor, f.TermID)
-		if err != nil {
-			if app.ErrorCode(err) == app.ENOTFOUND {
-				return nil, 0, nil
-			}
-			return nil, 0, err
-		}
-		// A past term shows its roles on its last day, a future one on its first.
-		if !t.EndDate.IsZero() && day.After(t.EndDate) {
-			day = t.EndDate
-		}
-		if day.Before(t.StartDate) {
-			day = t.StartDate
-		}
-		q.termIDs = []int64{t.ID}
-	} else {
-		ids, err := db.currentTermIDs(ctx, actor, f.CommitteeID, day)
-		if err != nil {
-			return nil, 0, err
-		}
-		q.termIDs = ids
-	}
-	q.day = day
 	if f.Limit <= 0 {
 		q.start()
 		from := q.from(true, true, true)
@@ -837,9 +812,7 @@ func (db *DB) findMembers(ctx context.Context, actor app.Actor, f MemberFilter) 
 
 	// 1. The ids of the whole list in order (cached until the data changes),
 	// and this page of them.
-	q.start()
-	order, sortSector, sortRoles := q.orderBy()
-	all, err := db.cachedIDs(ctx, `SELECT m.id`+q.from(sortSector, sortRoles, false)+order, q.args)
+	all, err := db.memberListIDs(ctx, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -862,6 +835,49 @@ func (db *DB) findMembers(ctx context.Context, actor app.Actor, f MemberFilter) 
 	}
 	sort.Slice(rows, func(i, j int) bool { return pos[rows[i].ID] < pos[rows[j].ID] })
 	return rows, total, nil
+}
+
+// memberQueryFor sets up the query for f: the terms it reads and the day of
+// the roles shown. nil when f names a term the actor does not see.
+func (db *DB) memberQueryFor(ctx context.Context, actor app.Actor, f MemberFilter) (*memberQuery, error) {
+	day := f.Day
+	if day.IsZero() {
+		day = db.Today()
+	}
+	q := &memberQuery{f: f, path: actor.Path}
+	if f.TermID != 0 {
+		t, err := findTerm(ctx, db.read, actor, f.TermID)
+		if err != nil {
+			if app.ErrorCode(err) == app.ENOTFOUND {
+				return nil, nil
+			}
+			return nil, err
+		}
+		// A past term shows its roles on its last day, a future one on its first.
+		if !t.EndDate.IsZero() && day.After(t.EndDate) {
+			day = t.EndDate
+		}
+		if day.Before(t.StartDate) {
+			day = t.StartDate
+		}
+		q.termIDs = []int64{t.ID}
+	} else {
+		ids, err := db.currentTermIDs(ctx, actor, f.CommitteeID, day)
+		if err != nil {
+			return nil, err
+		}
+		q.termIDs = ids
+	}
+	q.day = day
+	return q, nil
+}
+
+// memberListIDs are the ids of q's whole list in order, cached until the
+// data changes.
+func (db *DB) memberListIDs(ctx context.Context, q *memberQuery) ([]int64, error) {
+	q.start()
+	order, sortSector, sortRoles := q.orderBy()
+	return db.cachedIDs(ctx, `SELECT m.id`+q.from(sortSector, sortRoles, false)+order, q.args)
 }
 
 // memberRows reads full list rows for a FROM … WHERE … [ORDER BY] built by q.

@@ -247,7 +247,12 @@ func (s *Server) pushTargets(ctx context.Context, a app.Actor, t store.Topic) ([
 	if err != nil {
 		return nil, err
 	}
-	orgs, err := s.db.FindOrgs(ctx, a, store.OrgFilter{})
+	// The organisations below the topic's only (it is in the reader's
+	// subtree), not the reader's whole subtree: 3,161 for a province's city
+	// office, whatever the topic.
+	below := a
+	below.Path = o.Path
+	orgs, err := s.db.FindOrgs(ctx, below, store.OrgFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -282,11 +287,11 @@ func (s *Server) topicChoices(ctx context.Context, a app.Actor, t store.Topic, d
 		d.UnitOptions = append(d.UnitOptions, view.Option{Value: app.Itoa(u.ID), Label: u.Name})
 		d.UnitChoices = append(d.UnitChoices, view.Option{Value: app.Itoa(u.ID), Label: u.Name})
 	}
-	ms, _, err := s.db.FindMembers(ctx, a, store.MemberFilter{CommitteeID: t.CommitteeID, Sort: "name", Limit: 2000})
+	ms, err := s.db.FindMemberNames(ctx, a, store.MemberFilter{CommitteeID: t.CommitteeID, Sort: "name"})
 	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
 		return err
 	}
-	for _, m := range ms {
+	for _, m := range ms[:min(len(ms), 2000)] {
 		d.MemberList = append(d.MemberList, m.Name+"#"+app.Itoa(m.ID))
 	}
 	meetings, _, err := s.db.FindMeetings(ctx, a, store.MeetingFilter{CommitteeID: t.CommitteeID, Limit: 200})
