@@ -296,11 +296,18 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 		d.Problems = append(d.Problems, view.SimpleRow{Href: "/problems?household_id=" + app.Itoa(id),
 			Cells: []string{p.Description, p.CategoryLabel, p.Department, p.StatusLabel, p.RaisedOn.String()}})
 	}
+	var cadres []view.Option // every active cadre in scope, read once for both forms
+	cadreOptions := func() []view.Option {
+		if cadres == nil {
+			cadres = s.cadreOptions(r, "请选择")
+		}
+		return cadres
+	}
 	if d.CanWrite {
 		d.PersonForm = &view.AssistForm{Title: "新增家庭成员", Action: "/households/" + app.Itoa(id) + "/persons",
 			Fields: householdPersonFields(store.PersonInput{}, ""), Submit: "添加"}
 		d.PairForm = &view.AssistForm{Title: "结对", Action: "/households/" + app.Itoa(id) + "/pairings", Submit: "建立结对",
-			Fields: []view.Field{{Name: "cadre_id", Label: "帮扶干部", Required: true, Options: s.cadreOptions(r, "请选择")},
+			Fields: []view.Field{{Name: "cadre_id", Label: "帮扶干部", Required: true, Options: cadreOptions()},
 				{Name: "starts_on", Label: "开始日期", Type: "date", Required: true, Value: s.db.Today().String()}}}
 	}
 	if can(r, auth.AssistVisit) && (paired || d.CanWrite) {
@@ -311,7 +318,7 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 		}
 		fields := []view.Field{{Name: "household_id", Type: "hidden", Value: app.Itoa(id)}}
 		if !paired {
-			fields = append(fields, view.Field{Name: "cadre_id", Label: "走访干部", Required: true, Options: s.cadreOptions(r, "请选择")})
+			fields = append(fields, view.Field{Name: "cadre_id", Label: "走访干部", Required: true, Options: cadreOptions()})
 		}
 		fields = append(fields,
 			view.Field{Name: "visited_on", Label: "走访日期", Type: "date", Required: true, Value: s.db.Today().String()},
