@@ -32,9 +32,19 @@ CREATE VIRTUAL TABLE search_fts USING fts5(tokens, tags, content='', contentless
     tokenize='unicode61 remove_diacritics 0', prefix='1');
 --#end
 --#postgres
--- Rare words: the GIN index; common words: the newest rows of the kind in
--- (kind, id) order until a page is full.
+-- Rare words: the GIN index; common words: the kind's newest rows until a
+-- page is full, through the kind's own index on id (partial). An index on
+-- (kind, id) was passed over for the primary key, whose order matches the
+-- table's (correlation 1), and a kind whose rows came first was then read
+-- after every other kind's: 153 ms for members on a province.
 ALTER TABLE search_doc ADD COLUMN tokens tsvector NOT NULL DEFAULT ''::tsvector;
 CREATE INDEX search_doc_tokens ON search_doc USING GIN (tokens);
-CREATE INDEX search_doc_kind ON search_doc (kind, id);
+CREATE INDEX search_doc_member ON search_doc (id) WHERE kind = 'member';
+CREATE INDEX search_doc_meeting ON search_doc (id) WHERE kind = 'meeting';
+CREATE INDEX search_doc_topic ON search_doc (id) WHERE kind = 'topic';
+CREATE INDEX search_doc_proposal ON search_doc (id) WHERE kind = 'proposal';
+CREATE INDEX search_doc_report ON search_doc (id) WHERE kind = 'report';
+CREATE INDEX search_doc_enterprise ON search_doc (id) WHERE kind = 'enterprise';
+CREATE INDEX search_doc_problem ON search_doc (id) WHERE kind = 'problem';
+CREATE INDEX search_doc_household ON search_doc (id) WHERE kind = 'household';
 --#end
