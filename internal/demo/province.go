@@ -65,7 +65,7 @@ func (c ProvinceCounts) check() error {
 		return fmt.Errorf("demo: province: need at least 40 members per committee")
 	case c.Meetings < committees*2*24:
 		return fmt.Errorf("demo: province: need at least 24 meetings per committee and term")
-	case c.Ballots > seatsOf(c.Members/committees)*85/100:
+	case c.Ballots > seatsOf(c.Members/committees)*90/100:
 		return fmt.Errorf("demo: province: %d ballots per election need more members", c.Ballots)
 	case c.Elections < 0 || c.Topics < 0 || c.Households < 0 || c.Visits < 0 || c.Proposals < 0:
 		return fmt.Errorf("demo: province: negative counts")

@@ -557,4 +557,3 @@ func (pl *provLoader) accounts(ctx context.Context) error {
 	}
 	return nil
 }
-

@@ -81,7 +81,7 @@ func (d Dialect) bulkInsert(l BulkLoad, n int) string {
 				b.WriteString(", ")
 			}
 			k++
-			fmt.Fprintf(&b, "$%d", k)
+			b.WriteString(d.bulkPlaceholder(k))
 		}
 		b.WriteByte(')')
 	}
