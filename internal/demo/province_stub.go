@@ -2,7 +2,6 @@ package demo
 
 import "context"
 
-func (pl *provLoader) consult(ctx context.Context) error    { return nil }
 func (pl *provLoader) proposals(ctx context.Context) error  { return nil }
 func (pl *provLoader) reports(ctx context.Context) error    { return nil }
 func (pl *provLoader) assist(ctx context.Context) error     { return nil }
