@@ -180,6 +180,8 @@ type provLoader struct {
 	// meetingsOf lists each committee's consultation meetings by year, for
 	// topics to be consulted at.
 	consultMeetings map[int64]map[int][]*provMeeting
+	// notFiledReports are the proposals not filed and turned into reports.
+	notFiledReports []*provProposal
 }
 
 // bulk writes one table's rows through store.Bulk, reporting progress.

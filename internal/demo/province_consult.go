@@ -77,7 +77,7 @@ func (pl *provLoader) consult(ctx context.Context) error {
 	next := func(t string) int64 { id := ids[t]; ids[t]++; return id }
 	var duty []dutyRow
 	var rooms, roomVillages, roomMembers, activities, activityMembers [][]any
-	roomOf := map[int64]int64{}       // village id → its room
+	roomOf := map[int64]int64{}            // village id → its room
 	roomStaff := map[int64][]*provMember{} // room → members assigned
 	roomCommittee := map[int64]*provCommittee{}
 	for _, pc := range pl.committees[1:] {

@@ -2,8 +2,6 @@ package demo
 
 import "context"
 
-func (pl *provLoader) proposals(ctx context.Context) error  { return nil }
-func (pl *provLoader) reports(ctx context.Context) error    { return nil }
 func (pl *provLoader) assist(ctx context.Context) error     { return nil }
 func (pl *provLoader) visits(ctx context.Context) error     { return nil }
 func (pl *provLoader) activities(ctx context.Context) error { return nil }
