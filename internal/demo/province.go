@@ -182,6 +182,8 @@ type provLoader struct {
 	consultMeetings map[int64]map[int][]*provMeeting
 	// notFiledReports are the proposals not filed and turned into reports.
 	notFiledReports []*provProposal
+	households      []*provHousehold
+	enterprises     []provEnterprise
 }
 
 // bulk writes one table's rows through store.Bulk, reporting progress.
@@ -394,4 +396,15 @@ func (p *progress) summary(total time.Duration) {
 		fmt.Fprintf(p.w, "  %-10s %10d rows %8.1fs\n", ph.name, ph.rows, ph.took.Seconds())
 	}
 	fmt.Fprintf(p.w, "  %-10s %10s      %8.1fs\n", "total", "", total.Seconds())
+}
+
+// note prints a step of a phase that writes no rows (a rebuild) with its time.
+func (p *progress) note(what string, took time.Duration) {
+	line := fmt.Sprintf("[%s] %s：%.1fs", p.phase, what, took.Seconds())
+	if p.tty {
+		fmt.Fprint(p.w, "\r"+line+strings.Repeat(" ", max(0, p.lastLength-len(line)))+"\n")
+		p.lastLength = 0
+		return
+	}
+	fmt.Fprintln(p.w, line)
 }

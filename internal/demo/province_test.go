@@ -12,7 +12,7 @@ import (
 // smallProvince is the province world shrunk for tests: the same shapes,
 // a few hundred rows of each.
 var smallProvince = ProvinceCounts{Counties: 2, Townships: 4, Villages: 12, Members: 330, Meetings: 180,
-	Elections: 14, Ballots: 60, Topics: 300, Households: 200, Visits: 2000, DutyEvents: 20000, Proposals: 400}
+	Elections: 14, Ballots: 60, Topics: 300, Households: 200, Visits: 2000, DutyEvents: 30000, Proposals: 400}
 
 func loadSmallProvince(t *testing.T, db *store.DB, seed uint64) []Login {
 	t.Helper()
