@@ -18,13 +18,18 @@ import (
 
 // Pairing assistance in the province world, in the counties: each county's
 // current members and its township cadres paired with households in need
-// (up to five each, the county's rules say so), the households with their
+// (members up to eight households each, township cadres five; the
+// county's rules say so), the households with their
 // persons and categories, handovers and exits; a million visits, each by
 // the cadre paired with the household that day, a third with aid; problems
 // raised and worked; enterprises liaised by the committees' leaders with
 // their visits and problem lists; a winter visit campaign per county.
 
-const householdsPerCadre = 5
+// Households a cadre is paired with at most: a member, a township cadre.
+const (
+	householdsPerMember = 8
+	householdsPerCadre  = 5
+)
 
 // provCadre is a cadre as planned.
 type provCadre struct {
@@ -37,6 +42,14 @@ type provCadre struct {
 	member  *provMember
 	account int64
 	load    int // households paired so far (planning)
+}
+
+// capacity is the households the cadre may be paired with.
+func (c *provCadre) capacity() int {
+	if c.member != nil {
+		return householdsPerMember
+	}
+	return householdsPerCadre
 }
 
 // provHousehold is a household as planned; its visits are drawn from its
@@ -94,7 +107,7 @@ func (pl *provLoader) assist(ctx context.Context) error {
 		totalVillages += len(pc.villages)
 	}
 	rules := assist.DefaultRules()
-	rules.HouseholdsPerCadre, rules.VisitEveryDays = householdsPerCadre+1, 90
+	rules.HouseholdsPerCadre, rules.VisitEveryDays = householdsPerMember, 90
 	rulesJSON, err := json.Marshal(rules)
 	if err != nil {
 		return err
@@ -118,7 +131,9 @@ func (pl *provLoader) assist(ctx context.Context) error {
 			m := pc.members[i]
 			cadres = append(cadres, &provCadre{pc: pc, org: pc.org, name: m.name, post: pc.org.Name + "委员", phone: m.in.Phone, member: m})
 		}
-		office := (nh - len(cadres)*householdsPerCadre*6/10 + householdsPerCadre - 1) / householdsPerCadre
+		// Township cadres for three households in ten, or what the members cannot take.
+		office := max((nh*3/10+householdsPerCadre-1)/householdsPerCadre,
+			(nh-len(cadres)*householdsPerMember+householdsPerCadre-1)/householdsPerCadre)
 		office = max(office, 1) + max(1, nh/50) // and some for handovers
 		for k := range office {
 			g := nm.gender(45)
@@ -162,7 +177,7 @@ func (pl *provLoader) assist(ctx context.Context) error {
 				for tries := 0; tries < len(regular); tries++ {
 					c = regular[k%len(regular)]
 					k++
-					if c.load < householdsPerCadre {
+					if c.load < c.capacity() {
 						break
 					}
 				}

@@ -113,7 +113,7 @@ func (pl *provLoader) consult(ctx context.Context) error {
 				}
 			}
 		}
-		// Members sink to the rooms (委员下沉): two each, from the current term.
+		// Members sink to the rooms (委员下沉): up to three each, from the current term.
 		for _, row := range rooms {
 			id := row[0].(int64)
 			if roomCommittee[id] != pc {
@@ -123,7 +123,7 @@ func (pl *provLoader) consult(ctx context.Context) error {
 			if from.Before(pc.start[1]) {
 				from = pc.start[1]
 			}
-			for range 2 {
+			for range 3 {
 				m := pc.members[seated[r.IntN(len(seated))]]
 				if slices.Contains(roomStaff[id], m) {
 					continue
@@ -133,13 +133,13 @@ func (pl *provLoader) consult(ctx context.Context) error {
 			}
 		}
 	}
-	// Activities: about five per room since it opened.
+	// Activities: six to ten per room since it opened.
 	for _, row := range rooms {
 		id := row[0].(int64)
 		pc := roomCommittee[id]
 		est := app.MustDate(row[7].(string))
 		span := daysBetween(est, provToday)
-		n := 3 + r.IntN(5)
+		n := 6 + r.IntN(5)
 		for k := range n {
 			d := addDays(est, (k*span+r.IntN(max(1, span/n)))/n)
 			if !d.Before(provToday) {
@@ -150,7 +150,7 @@ func (pl *provLoader) consult(ctx context.Context) error {
 			activities = append(activities, []any{aid, id, d.String(), vm.title, "围绕" + vm.title + "开展协商议事，听取群众意见。",
 				10 + r.IntN(50), "村（社区）“两委”成员、群众代表", vm.result, nil, at(d, 16, 0), at(d, 16, 0)})
 			for _, m := range roomStaff[id] {
-				if !d.Before(pc.start[1]) && r.IntN(100) < 80 {
+				if !d.Before(pc.start[1]) && r.IntN(100) < 85 {
 					activityMembers = append(activityMembers, []any{aid, m.id})
 					duty = append(duty, dutyRow{committee: pc.org.ID, member: m.id, kind: store.DutyRoomActivity,
 						on: d.String(), source: store.SourceRoomActivity, sourceID: aid})

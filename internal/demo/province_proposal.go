@@ -207,29 +207,26 @@ func (pl *provLoader) proposals(ctx context.Context) error {
 				p.seq = seq
 			}
 		}
-		// Merged into a filed proposal of the same session on the same subject
-		// when there is one, else the session's first filed one.
+		// Merged into an earlier filed proposal of the same session, on the
+		// same subject when there is one; without an earlier one, not filed.
 		var filed []*provProposal
 		for _, p := range list {
-			if slices.Contains(p.path, proposal.Filed) {
-				filed = append(filed, p)
-			}
-		}
-		for _, p := range list {
-			switch p.state {
-			case proposal.Merged:
-				if len(filed) == 0 {
-					p.state, p.path = proposal.NotFiled, append(p.path[:len(p.path)-1], proposal.NotFiled)
-				} else {
-					into := filed[0]
-					for _, f := range filed {
-						if f.subject.phrase == p.subject.phrase {
-							into = f
-							break
-						}
+			switch {
+			case p.state == proposal.Merged:
+				into := (*provProposal)(nil)
+				for _, f := range filed {
+					if into == nil || f.subject.phrase == p.subject.phrase {
+						into = f
 					}
+				}
+				if into == nil {
+					p.state = proposal.NotFiled
+					p.path[len(p.path)-1] = proposal.NotFiled
+				} else {
 					p.mergeInto = into.id
 				}
+			case slices.Contains(p.path, proposal.Filed):
+				filed = append(filed, p)
 			}
 			if p.state == proposal.NotFiled {
 				p.convert = proposal.ToLetter
