@@ -39,6 +39,7 @@ Commands:
   backup        make a consistent copy of the SQLite database
   audit verify  check the audit log's hash chains
   duty-tally    rebuild the members' duty tally from the duty events
+  search-index  rebuild the search index from the records (--verify: only compare)
 
 Every command takes --db (default ./data/xieshang.db, or $XIESHANG_DB); a
 postgres:// URL selects PostgreSQL. Run 'xieshang <command> --help' for flags.
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return cmdAudit(ctx, rest, stdout)
 	case "duty-tally":
 		return cmdDutyTally(ctx, rest, stdout)
+	case "search-index":
+		return cmdSearchIndex(ctx, rest, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

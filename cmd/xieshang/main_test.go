@@ -201,3 +201,32 @@ func TestBackupPostgresAdvice(t *testing.T) {
 		t.Fatalf("postgres backup: %v %q", err, out)
 	}
 }
+
+func TestSearchIndexCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "xs.db")
+	if out, _, err := xs(t, "demo", "--db", path); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	out, _, err := xs(t, "search-index", "--verify", "--db", path)
+	if err != nil || !strings.Contains(out, "matches") {
+		t.Fatalf("verify after the demo: %v\n%s", err, out)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DELETE FROM search_doc WHERE kind = 'topic'`); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = xs(t, "search-index", "--verify", "--db", path)
+	if err == nil || !strings.Contains(out, "topic") || !strings.Contains(out, "missing") {
+		t.Fatalf("verify a damaged index: %v\n%s", err, out)
+	}
+	if out, _, err = xs(t, "search-index", "--db", path); err != nil || !strings.Contains(out, "rebuilt") {
+		t.Fatalf("rebuild: %v\n%s", err, out)
+	}
+	if out, _, err = xs(t, "search-index", "--verify", "--db", path); err != nil {
+		t.Fatalf("verify after the rebuild: %v\n%s", err, out)
+	}
+}

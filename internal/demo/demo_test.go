@@ -33,6 +33,14 @@ func TestLoad(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Load: %v\n%s", err, out.String())
 		}
+		// Everything the demo wrote through the store is in the search index
+		// exactly as a rebuild would make it: no change path forgets it.
+		if diff, err := db.VerifySearch(ctx); err != nil || len(diff) > 0 {
+			t.Errorf("search index after the demo load: %v %q", err, diff)
+		}
+		if res, err := db.Search(ctx, app.System, store.SearchFilter{Query: "协商"}); err != nil || len(res.Groups) == 0 {
+			t.Errorf("searching the demo for 协商: %+v %v", res.Groups, err)
+		}
 		w := plan(Options{})
 		wantVillages := 0
 		for _, c := range w.Counties {

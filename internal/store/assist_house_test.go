@@ -27,7 +27,7 @@ type houseWorld struct {
 	id1               string
 }
 
-func buildHouseWorld(t *testing.T, db *store.DB) houseWorld {
+func buildHouseWorld(t testing.TB, db *store.DB) houseWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := houseWorld{meetingWorld: buildMeetingWorld(t, db)}

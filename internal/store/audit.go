@@ -26,6 +26,7 @@ type Change struct {
 // Audit appends a change to its committee's chain inside the transaction, so
 // the change and its log row commit together or not at all.
 func (tx *Tx) Audit(ctx context.Context, actor app.Actor, c Change) error {
+	tx.searchTouch(c)
 	before, err := marshalAudit(c.Before)
 	if err != nil {
 		return app.Internal(err, "audit: marshal before")

@@ -661,6 +661,7 @@ func (db *DB) SubmitPlan(ctx context.Context, actor app.Actor, planID, meetingID
 			$3, $4, '', $5, $5) RETURNING id`, m.CommitteeID, m.ID, string(AgendaWorkPlan), title, tx.Now).Scan(&itemID); err != nil {
 			return app.Internal(err, "submit plan: agenda item")
 		}
+		tx.SearchTouch("meeting", m.ID) // the agenda is part of the meeting's index
 		if _, err := tx.ExecContext(ctx, `UPDATE consult_plan SET status = 'submitted', agenda_item_id = $2, updated_at = $3
 			WHERE id = $1`, p.ID, itemID, tx.Now); err != nil {
 			return app.Internal(err, "submit plan")

@@ -20,7 +20,7 @@ func coordinatorAt(tr tree) app.Actor {
 	return a
 }
 
-func mustTopic(t *testing.T, db *store.DB, actor app.Actor, in consult.TopicInput) store.Topic {
+func mustTopic(t testing.TB, db *store.DB, actor app.Actor, in consult.TopicInput) store.Topic {
 	t.Helper()
 	tp, err := db.CreateTopic(context.Background(), actor, in)
 	if err != nil {

@@ -467,6 +467,7 @@ func (db *DB) CreateElection(ctx context.Context, actor app.Actor, meetingID int
 				return app.Internal(err, "election: agenda item")
 			}
 		}
+		tx.SearchTouch("meeting", m.ID) // the agenda is part of the meeting's index
 		rules, err := json.Marshal(in.Rules)
 		if err != nil {
 			return app.Internal(err, "election: rules")

@@ -258,6 +258,7 @@ func (db *DB) ImportMembers(ctx context.Context, actor app.Actor, committeeID, t
 				}
 				return app.Internal(err, "import: insert member")
 			}
+			tx.SearchTouch("member", id) // one audit entry for the file: index each member
 			// A member who has left ends their seat and role on the status date.
 			var end app.Date
 			if in.Status != member.Serving && !in.StatusDate.IsZero() {

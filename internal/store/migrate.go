@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -43,8 +44,19 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 			applied = append(applied, name)
 		}
 	}
+	// Data derived in Go from the records, filled once every migration is in
+	// (its source queries read today's schema).
+	if slices.Contains(applied, searchMigration) {
+		if err := db.RebuildSearch(ctx, nil); err != nil {
+			return applied, fmt.Errorf("migrate: fill the search index: %w", err)
+		}
+	}
 	return applied, nil
 }
+
+// searchMigration creates the search index; applying it to a database with
+// records fills the index from them.
+const searchMigration = "0022_search.sql"
 
 func (db *DB) applyMigration(ctx context.Context, name, body string) (bool, error) {
 	tx, err := db.write.BeginTx(ctx, nil)

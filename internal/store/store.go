@@ -152,6 +152,11 @@ type Tx struct {
 	*sql.Tx
 	db  *DB
 	Now time.Time // one timestamp for everything the transaction writes
+
+	// Records whose search index rows are rewritten before commit (search.go).
+	searchTouched map[searchKey]bool
+	searchMembers []int64
+	searchMoved   []int64
 }
 
 // InTx runs fn in a write transaction, committing if it returns nil.
@@ -163,6 +168,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	defer sqlTx.Rollback()
 	tx := &Tx{Tx: sqlTx, db: db, Now: db.Now().UTC()}
 	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.flushSearch(ctx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
+	"xieshang/internal/store"
 	"xieshang/internal/web/view"
 )
 
@@ -37,6 +38,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"proposals": role.Can(auth.ProposalRead),
 			"dashboard": role.Can(auth.DashboardRead),
 			"duty":      role.Can(auth.MemberRead) || role == auth.MemberRole,
+			"search":    len(store.SearchableKinds(actor(r))) > 0,
 		}}
 	}
 	if msg, ok := flashMessages[p.Flash]; ok {

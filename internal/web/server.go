@@ -120,6 +120,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.assistListExportRoutes(),
 		s.otherListExportRoutes(),
 		s.moreListExportRoutes(),
+		s.searchRoutes(),
 		s.visitLinkRoutes(),
 		s.workbookRoutes(),
 		s.activityRoutes(),

@@ -1,0 +1,35 @@
+-- The full-text search index (issue 9). One row per searchable record: its
+-- kind (member, meeting, topic, proposal, report, enterprise, problem,
+-- household) and id, the organisation it belongs to, its year, the title and
+-- the text a result's snippet is cut from. The tokens are made in Go
+-- (internal/search: Chinese bigrams, Latin words) and stored for each
+-- database's own index: an FTS5 table on SQLite, tsvector columns with GIN
+-- indexes on PostgreSQL. `tags` holds the filters as tokens — o<id> for the
+-- record's organisation and each ancestor, k<kind>, y<year> — so that
+-- scoping to a subtree, a kind and a year is an index intersection, not a
+-- scan. Rows are written by store/search.go in the transaction of the change.
+CREATE TABLE search_doc (
+    id           {{PK}},
+    kind         TEXT NOT NULL,
+    ref_id       BIGINT NOT NULL,
+    org_id       BIGINT NOT NULL,
+    committee_id BIGINT NOT NULL,
+    year         INTEGER NOT NULL DEFAULT 0,
+    title        TEXT NOT NULL,
+    body         TEXT NOT NULL DEFAULT '',
+    parent_kind  TEXT NOT NULL DEFAULT '', -- the record whose page shows this one (a problem: its household or enterprise)
+    parent_id    BIGINT NOT NULL DEFAULT 0,
+    digest       TEXT NOT NULL, -- hash of what was indexed: unchanged records are not rewritten
+    UNIQUE (kind, ref_id)
+);
+--#sqlite
+-- rowid = search_doc.id; contentless: the text is in search_doc.
+CREATE VIRTUAL TABLE search_fts USING fts5(tokens, tags, content='', contentless_delete=1,
+    tokenize='unicode61 remove_diacritics 0', prefix='1');
+--#end
+--#postgres
+ALTER TABLE search_doc ADD COLUMN tokens tsvector NOT NULL DEFAULT ''::tsvector;
+ALTER TABLE search_doc ADD COLUMN tags tsvector NOT NULL DEFAULT ''::tsvector;
+CREATE INDEX search_doc_tokens ON search_doc USING GIN (tokens);
+CREATE INDEX search_doc_tags ON search_doc USING GIN (tags);
+--#end
