@@ -87,8 +87,9 @@ func (pl *provLoader) activities(ctx context.Context) error {
 	return pl.writeDuty("履职活动", events)
 }
 
-// rebuild recomputes the derived tables from the records and refreshes
-// the planner's statistics.
+// rebuild recomputes the derived tables from the records (duty tally,
+// assistance rollups, the search index) and refreshes the planner's
+// statistics.
 func (pl *provLoader) rebuild(ctx context.Context) error {
 	step := func(what string, fn func() error) error {
 		started := time.Now()
@@ -108,6 +109,19 @@ func (pl *provLoader) rebuild(ctx context.Context) error {
 			}
 		}
 		return nil
+	}); err != nil {
+		return err
+	}
+	if err := step("全文检索索引", func() error {
+		base := map[string]int{}
+		sum := 0
+		return pl.db.RebuildSearch(ctx, func(kind string, done, total int) {
+			if _, ok := base[kind]; !ok {
+				base[kind] = sum
+				sum += total
+			}
+			pl.prog.set(base[kind] + done)
+		})
 	}); err != nil {
 		return err
 	}

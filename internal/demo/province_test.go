@@ -358,6 +358,20 @@ func TestProvince(t *testing.T) {
 				if _, err := p.db.ExpectedMembers(ctx, office, ms[0].ID); err != nil {
 					t.Errorf("meeting %d: %v", ms[0].ID, err)
 				}
+				// The search index is whole, and two-character words find realistic titles.
+				if diffs, err := p.db.VerifySearch(ctx); err != nil || len(diffs) > 0 {
+					t.Errorf("search index: %v %v", diffs, err)
+				}
+				for _, word := range []string{"养老", "乡村振兴", "5G基站"} {
+					res, err := p.db.Search(ctx, office, store.SearchFilter{Query: word})
+					hits := 0
+					for _, g := range res.Groups {
+						hits += g.Total
+					}
+					if err != nil || hits == 0 {
+						t.Errorf("search %s: %d hits, %v", word, hits, err)
+					}
+				}
 			})
 
 			t.Run("the same seed gives the same data", func(t *testing.T) {
