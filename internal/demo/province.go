@@ -393,9 +393,9 @@ func (p *progress) print(final bool) {
 func (p *progress) summary(total time.Duration) {
 	fmt.Fprintln(p.w, "phase times:")
 	for _, ph := range p.phases {
-		fmt.Fprintf(p.w, "  %-10s %10d rows %8.1fs\n", ph.name, ph.rows, ph.took.Seconds())
+		fmt.Fprintf(p.w, "  %s %10d rows %8.1fs\n", padWidth(ph.name, 12), ph.rows, ph.took.Seconds())
 	}
-	fmt.Fprintf(p.w, "  %-10s %10s      %8.1fs\n", "total", "", total.Seconds())
+	fmt.Fprintf(p.w, "  %s %10s      %8.1fs\n", padWidth("total", 12), "", total.Seconds())
 }
 
 // note prints a step of a phase that writes no rows (a rebuild) with its time.
@@ -407,4 +407,16 @@ func (p *progress) note(what string, took time.Duration) {
 		return
 	}
 	fmt.Fprintln(p.w, line)
+}
+
+// padWidth pads s with spaces to w columns, a Chinese character taking two.
+func padWidth(s string, w int) string {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0x2e80 {
+			n++
+		}
+	}
+	return s + strings.Repeat(" ", max(0, w-n))
 }
