@@ -273,7 +273,7 @@ func (pl *provLoader) planTermMeetings(pc *provCommittee, t, budget int, r *rand
 	}
 	for _, s := range pc.sessions[t] {
 		sm := &provMeeting{pc: pc, term: t, kind: meeting.Plenary, seq: s.seq, session: s,
-			title: meeting.Title(meeting.Plenary, term.Number, s.seq, ""), start: at(s.day1, 9, 0), end: at(s.day3, 11, 30),
+			title: meeting.Title(meeting.Plenary, term.Number, s.seq, ""), start: at(s.day1, 9, 0), end: at(s.day3, 17, 30),
 			day: s.day1, place: hall, presider: "大会主席团", closed: true}
 		s.meeting = sm
 		out = append(out, sm)
