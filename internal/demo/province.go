@@ -341,7 +341,9 @@ func newProgress(w io.Writer) *progress {
 
 func (p *progress) begin(phase string) {
 	p.phase, p.done, p.began, p.last = phase, 0, time.Now(), time.Now()
-	p.print(false)
+	if p.tty {
+		p.print(false)
+	}
 }
 
 // set records rows written in the phase so far.

@@ -9,7 +9,6 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/consult"
-	"xieshang/internal/member"
 	"xieshang/internal/org"
 	"xieshang/internal/store"
 )
@@ -549,5 +548,3 @@ func (pl *provLoader) consultMeetingAfter(pc *provCommittee, from time.Time) *pr
 	}
 	return nil
 }
-
-var _ = member.Ordinary

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"xieshang/internal/election"
-	"xieshang/internal/meeting"
 	"xieshang/internal/store"
 )
 
@@ -284,5 +283,3 @@ func drawBallot(r interface{ IntN(int) int }, paper []election.Office) election.
 	}
 	return b
 }
-
-var _ = meeting.Closed

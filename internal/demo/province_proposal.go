@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -581,5 +580,3 @@ func (pl *provLoader) reports(ctx context.Context) error {
 	}
 	return pl.writeDuty("社情民意", duty)
 }
-
-var _ = rand.New

@@ -16,7 +16,6 @@ import (
 	_ "modernc.org/sqlite"
 
 	"xieshang/internal/app"
-	"xieshang/internal/auth"
 	"xieshang/internal/election"
 	"xieshang/internal/store"
 	"xieshang/internal/storetest"
@@ -420,5 +419,3 @@ func actorOf(t *testing.T, p provinceDB, username string) app.Actor {
 	}
 	return acc.Actor("127.0.0.1")
 }
-
-var _ = auth.Admin

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -283,7 +282,7 @@ func (pl *provLoader) members(ctx context.Context) error {
 		if pc.idx == 0 {
 			n += pl.c.Members - per*committees
 		}
-		pl.planMembers(pc, n, r)
+		pl.planMembers(pc, n)
 		pl.planSessions(pc)
 	}
 	pl.planElections(r)
@@ -382,7 +381,7 @@ func (pl *provLoader) members(ctx context.Context) error {
 }
 
 // planMembers draws a committee's n members and their seats.
-func (pl *provLoader) planMembers(pc *provCommittee, n int, r *rand.Rand) {
+func (pl *provLoader) planMembers(pc *provCommittee, n int) {
 	nm := newNamer(pl.opt.Seed*31 + uint64(pc.idx) + 1000)
 	towns := make([]string, 0, len(pc.townships))
 	for _, t := range pc.townships {
@@ -419,7 +418,7 @@ func (pl *provLoader) planMembers(pc *provCommittee, n int, r *rand.Rand) {
 	for i, s := range pc.specials {
 		specialIdx[s.Name] = i
 	}
-	area := strings.TrimSuffix(pc.org.Code, "")
+	area := pc.org.Code // identity numbers of the committee's place
 	for i := range n {
 		sector := sectors[i]
 		female := 30
@@ -454,7 +453,6 @@ func (pl *provLoader) planMembers(pc *provCommittee, n int, r *rand.Rand) {
 			pc.seated[1] = append(pc.seated[1], i)
 		}
 	}
-	_ = r
 }
 
 // ---------------------------------------------------------------- accounts
