@@ -186,9 +186,11 @@ type provLoader struct {
 	enterprises     []provEnterprise
 }
 
-// bulk writes one table's rows through store.Bulk, reporting progress.
-func (pl *provLoader) bulk(what, table string, cols string, rows func(emit func(vals ...any) error) error) (int, error) {
+// bulk writes one table's rows through store.Bulk, reporting progress;
+// total is the rows expected (0 when not known beforehand).
+func (pl *provLoader) bulk(what, table string, cols string, total int, rows func(emit func(vals ...any) error) error) (int, error) {
 	base := pl.prog.done
+	pl.prog.load(what, base, total)
 	n, err := pl.db.Bulk(context.Background(), pl.actor, store.BulkLoad{Table: table, Columns: strings.Split(cols, ", "),
 		Rows: rows, Summary: what, Progress: func(k int) { pl.prog.set(base + k) }})
 	if err != nil {
@@ -200,7 +202,7 @@ func (pl *provLoader) bulk(what, table string, cols string, rows func(emit func(
 
 // bulkN writes n rows made by row(i).
 func (pl *provLoader) bulkN(what, table, cols string, n int, row func(i int) []any) error {
-	_, err := pl.bulk(what, table, cols, func(emit func(vals ...any) error) error {
+	_, err := pl.bulk(what, table, cols, n, func(emit func(vals ...any) error) error {
 		for i := range n {
 			if err := emit(row(i)...); err != nil {
 				return err
@@ -249,7 +251,7 @@ func (d dutyRow) values(created time.Time) []any {
 
 // writeDuty writes a phase's duty events.
 func (pl *provLoader) writeDuty(what string, events []dutyRow) error {
-	n, err := pl.bulk(what+"履职记录", "duty_event", dutyCols, func(emit func(vals ...any) error) error {
+	n, err := pl.bulk(what+"履职记录", "duty_event", dutyCols, len(events), func(emit func(vals ...any) error) error {
 		for _, e := range events {
 			if err := emit(e.values(dayTime(e.on, 18))...); err != nil {
 				return err
@@ -309,14 +311,18 @@ func daysBetween(a, b app.Date) int {
 
 // ---------------------------------------------------------------- progress
 
-// progress prints the phase, rows written, the total when known and the
-// rate: one line rewritten with \r on a terminal, a plain line every few
-// seconds otherwise.
+// progress prints the phase, the rows it wrote, the table being loaded
+// with its rows done of its total (when known) and the rate: one line
+// rewritten with \r on a terminal, a plain line every few seconds
+// otherwise.
 type progress struct {
 	w          io.Writer
 	tty        bool
 	phase      string
 	done       int
+	what       string // the load under way
+	whatBase   int    // phase rows before it
+	whatTotal  int
 	began      time.Time
 	last       time.Time
 	phases     []phaseTime
@@ -339,8 +345,13 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
+// load starts a table's load of total rows (0: not known) at phase row base.
+func (p *progress) load(what string, base, total int) {
+	p.what, p.whatBase, p.whatTotal = what, base, total
+}
+
 func (p *progress) begin(phase string) {
-	p.phase, p.done, p.began, p.last = phase, 0, time.Now(), time.Now()
+	p.phase, p.done, p.began, p.last, p.what = phase, 0, time.Now(), time.Now(), ""
 	if p.tty {
 		p.print(false)
 	}
@@ -372,6 +383,13 @@ func (p *progress) print(final bool) {
 		rate = float64(p.done) / secs
 	}
 	line := fmt.Sprintf("[%s] %d 行  %.0f 行/秒  %.1fs", p.phase, p.done, rate, secs)
+	if p.what != "" {
+		of := ""
+		if p.whatTotal > 0 {
+			of = fmt.Sprintf("/%d", p.whatTotal)
+		}
+		line += fmt.Sprintf("  %s %d%s", p.what, p.done-p.whatBase, of)
+	}
 	if final {
 		line = fmt.Sprintf("[%s] 完成：%d 行，%.1fs", p.phase, p.done, secs)
 	}

@@ -115,6 +115,7 @@ func (pl *provLoader) rebuild(ctx context.Context) error {
 	if err := step("全文检索索引", func() error {
 		base := map[string]int{}
 		sum := 0
+		pl.prog.load("全文检索索引", 0, 0)
 		return pl.db.RebuildSearch(ctx, func(kind string, done, total int) {
 			if _, ok := base[kind]; !ok {
 				base[kind] = sum

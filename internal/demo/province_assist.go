@@ -540,7 +540,7 @@ func (pl *provLoader) visits(ctx context.Context) error {
 	}
 	reasons := []string{"了解企业生产经营情况", "企业反映用工困难", "宣讲惠企政策", "协调解决融资需求", "了解项目建设进展"}
 	n, err := pl.bulk("走访记录", "assist_visit", "id, committee_id, org_id, cadre_id, household_id, enterprise_id, campaign_id, "+
-		"visited_on, occasion, reason, seen, needs, aid_fen, created_by, created_at", func(emit func(vals ...any) error) error {
+		"visited_on, occasion, reason, seen, needs, aid_fen, created_by, created_at", pl.c.Visits, func(emit func(vals ...any) error) error {
 		return each(func(id int64, h *provHousehold, e *provEnterprise, v visitOf) error {
 			var fen int64
 			for _, a := range v.aid {
@@ -559,7 +559,7 @@ func (pl *provLoader) visits(ctx context.Context) error {
 		return err
 	}
 	pl.stats.visits = n
-	if _, err := pl.bulk("慰问物资", "assist_aid", "visit_id, item, quantity, value_fen", func(emit func(vals ...any) error) error {
+	if _, err := pl.bulk("慰问物资", "assist_aid", "visit_id, item, quantity, value_fen", 0, func(emit func(vals ...any) error) error {
 		return each(func(id int64, _ *provHousehold, _ *provEnterprise, v visitOf) error {
 			for _, a := range v.aid {
 				it := aidItems[a]
@@ -572,7 +572,7 @@ func (pl *provLoader) visits(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	k, err := pl.bulk("委员走访履职记录", "duty_event", dutyCols, func(emit func(vals ...any) error) error {
+	k, err := pl.bulk("委员走访履职记录", "duty_event", dutyCols, 0, func(emit func(vals ...any) error) error {
 		return each(func(id int64, _ *provHousehold, _ *provEnterprise, v visitOf) error {
 			if v.cadre.member == nil {
 				return nil
