@@ -365,7 +365,7 @@ func TestProvince(t *testing.T) {
 					res, err := p.db.Search(ctx, office, store.SearchFilter{Query: word})
 					hits := 0
 					for _, g := range res.Groups {
-						hits += g.Total
+						hits += len(g.Hits)
 					}
 					if err != nil || hits == 0 {
 						t.Errorf("search %s: %d hits, %v", word, hits, err)
