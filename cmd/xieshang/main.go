@@ -251,15 +251,29 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	dsn := dbFlag(fs)
 	members := fs.Int("members", 0, "members of the city committee (default 400; scripts/bench uses 10000)")
+	scale := fs.String("scale", "small", "small: one city and three counties; province: 11 committees, 6,000 members, "+
+		"a million visits, two million duty events (loads in minutes)")
+	seed := fs.Uint64("seed", 1, "seed of the province world (the same seed gives the same data)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *scale != "small" && *scale != "province" {
+		return fmt.Errorf("demo: --scale must be small or province, not %q", *scale)
+	}
+	if *scale == "province" && *members != 0 {
+		return errors.New("demo: --members applies to the small world only")
 	}
 	db, err := openDB(ctx, *dsn, stdout)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	logins, err := demo.LoadWith(ctx, db, stdout, demo.Options{CityMembers: *members})
+	var logins []demo.Login
+	if *scale == "province" {
+		logins, err = demo.LoadProvince(ctx, db, stdout, demo.ProvinceOptions{Seed: *seed})
+	} else {
+		logins, err = demo.LoadWith(ctx, db, stdout, demo.Options{CityMembers: *members})
+	}
 	if err != nil {
 		return err
 	}

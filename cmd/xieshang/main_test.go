@@ -34,6 +34,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"serve", "--help"}, "-addr"},
 		{[]string{"migrate", "--help"}, "-db"},
 		{[]string{"demo", "--help"}, "-db"},
+		{[]string{"demo", "--help"}, "-scale"},
 		{[]string{"user", "--help"}, "user create"},
 		{[]string{"user", "create", "--help"}, "-username"},
 		{[]string{"user", "reset", "--help"}, "-password"},
@@ -55,6 +56,12 @@ func TestHelp(t *testing.T) {
 	}
 	if _, _, err := xs(t, "user", "delete"); err == nil {
 		t.Error("unknown user subcommand accepted")
+	}
+	dir := t.TempDir()
+	for _, args := range [][]string{{"--scale", "country"}, {"--scale", "province", "--members", "900"}} {
+		if _, _, err := xs(t, append([]string{"demo", "--db", dir + "/x.db"}, args...)...); err == nil {
+			t.Errorf("demo %v accepted", args)
+		}
 	}
 }
 

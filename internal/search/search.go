@@ -309,24 +309,6 @@ func TSVector(tokens []string) string {
 // positions.
 func Words(tags []string) string { return strings.Join(tags, " ") }
 
-// TagVector renders tags as a tsvector literal without positions.
-func TagVector(tags []string) string {
-	q := make([]string, len(tags))
-	for i, t := range tags {
-		q[i] = quoteLexeme(t)
-	}
-	return strings.Join(q, " ")
-}
-
-// TagQuery renders tags that must all be present as a tsquery literal.
-func TagQuery(tags []string) string {
-	q := make([]string, len(tags))
-	for i, t := range tags {
-		q[i] = quoteLexeme(t)
-	}
-	return strings.Join(q, " & ")
-}
-
 // TagMatch renders tags that must all be present for FTS5's MATCH against
 // column col.
 func TagMatch(col string, tags []string) string {

@@ -90,9 +90,6 @@ func TestRender(t *testing.T) {
 	if got, want := TagMatch("tags", []string{"o1", "kmember"}), `tags : "o1" AND tags : "kmember"`; got != want {
 		t.Errorf("TagMatch = %s, want %s", got, want)
 	}
-	if got, want := TagQuery([]string{"o1", "y2026"}), `'o1' & 'y2026'`; got != want {
-		t.Errorf("TagQuery = %s, want %s", got, want)
-	}
 }
 
 func TestSnippet(t *testing.T) {

@@ -244,16 +244,16 @@ func (tx *Tx) dropIndexed(ctx context.Context, id int64) error {
 func (tx *Tx) writeIndexed(ctx context.Context, x indexed) error {
 	s := x.src
 	if tx.db.Dialect == Postgres {
-		_, err := tx.ExecContext(ctx, `INSERT INTO search_doc (kind, ref_id, org_id, committee_id, year, title, body, digest,
-			parent_kind, parent_id, tokens, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::tsvector, $12::tsvector)`,
-			x.kind, s.refID, s.orgID, s.committeeID, s.year, s.title, x.body, x.digest, s.parentKind, s.parentID,
-			search.TSVector(x.tokens), search.TagVector(x.tags))
+		_, err := tx.ExecContext(ctx, `INSERT INTO search_doc (kind, ref_id, org_id, committee_id, path, year, title, body, digest,
+			parent_kind, parent_id, tokens) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::tsvector)`,
+			x.kind, s.refID, s.orgID, s.committeeID, s.path, s.year, s.title, x.body, x.digest, s.parentKind, s.parentID,
+			search.TSVector(x.tokens))
 		return app.Internal(err, "search: write")
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO search_doc (kind, ref_id, org_id, committee_id, year, title, body, digest,
-		parent_kind, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		x.kind, s.refID, s.orgID, s.committeeID, s.year, s.title, x.body, x.digest, s.parentKind, s.parentID).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO search_doc (kind, ref_id, org_id, committee_id, path, year, title, body, digest,
+		parent_kind, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		x.kind, s.refID, s.orgID, s.committeeID, s.path, s.year, s.title, x.body, x.digest, s.parentKind, s.parentID).Scan(&id); err != nil {
 		return app.Internal(err, "search: write")
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, tokens, tags) VALUES ($1, $2, $3)`, id,
@@ -329,13 +329,15 @@ type SearchHit struct {
 	Snippet    []search.Segment `json:"snippet"`
 }
 
-// SearchGroup is the hits of one kind with their count (at most
-// SearchCountCap: Capped says there are more).
+// SearchGroup is the hits of one kind. Searching one kind counts its hits
+// (at most SearchCountCap: Capped says there are more); the overview of
+// every kind does not count, it says whether there are More than shown.
 type SearchGroup struct {
 	Kind   string      `json:"kind"`
 	Label  string      `json:"label"`
-	Total  int         `json:"total"`
+	Total  int         `json:"total,omitempty"`
 	Capped bool        `json:"capped,omitempty"`
+	More   bool        `json:"more,omitempty"`
 	Hits   []SearchHit `json:"hits"`
 }
 
@@ -449,31 +451,38 @@ func (db *DB) Search(ctx context.Context, actor app.Actor, f SearchFilter) (Sear
 		if f.Kind != "" && k.Name != f.Kind {
 			continue
 		}
-		g, err := db.searchKind(ctx, actor, q, k, scope, f.Year, offset, limit)
+		g, err := db.searchKind(ctx, actor, q, k, scope, f.Year, offset, limit, f.Kind != "")
 		if err != nil {
 			return res, err
 		}
-		if g.Total > 0 {
+		if len(g.Hits) > 0 || g.Total > 0 {
 			res.Groups = append(res.Groups, g)
 		}
 	}
 	return res, nil
 }
 
-// searchKind runs the query for one kind: the count (capped) and a page.
-func (db *DB) searchKind(ctx context.Context, actor app.Actor, q search.Query, k SearchKind, scope string, year, offset, limit int) (SearchGroup, error) {
+// searchKind runs the query for one kind: a page of hits, and with count
+// the number of hits (capped); without it, one hit more than the page tells
+// whether there are more.
+func (db *DB) searchKind(ctx context.Context, actor app.Actor, q search.Query, k SearchKind, scope string, year, offset, limit int, count bool) (SearchGroup, error) {
 	g := SearchGroup{Kind: k.Name, Label: k.Label}
-	tags := searchTags(k.Name, scope, year)
-	var from, where string
+	var from, where, order string
 	var args []any
 	if db.Dialect == Postgres {
 		from = ` FROM search_doc d`
-		where = ` WHERE d.tokens @@ $1::tsquery AND d.tags @@ $2::tsquery`
-		args = []any{q.TSQuery(), search.TagQuery(tags)}
+		where = ` WHERE d.kind = $1 AND d.tokens @@ $2::tsquery AND d.path LIKE $3 || '%'`
+		args = []any{k.Name, q.TSQuery(), scope}
+		if year > 0 {
+			args = append(args, year)
+			where += fmt.Sprintf(` AND d.year = $%d`, len(args))
+		}
+		order = ` ORDER BY d.id DESC`
 	} else {
 		from = ` FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid`
 		where = ` WHERE search_fts MATCH $1`
-		args = []any{"(" + q.FTS5("tokens") + ") AND " + search.TagMatch("tags", tags)}
+		args = []any{"(" + q.FTS5("tokens") + ") AND " + search.TagMatch("tags", searchTags(k.Name, scope, year))}
+		order = ` ORDER BY search_fts.rowid DESC`
 	}
 	cond, extra, ok := searchAccess(actor, k.Name, len(args)+1)
 	if !ok {
@@ -483,23 +492,24 @@ func (db *DB) searchKind(ctx context.Context, actor app.Actor, q search.Query, k
 		where += " AND " + cond
 		args = append(args, extra...)
 	}
-	order := ` ORDER BY d.id DESC`
-	if db.Dialect == SQLite {
-		order = ` ORDER BY search_fts.rowid DESC`
-	}
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+where+
-		fmt.Sprintf(` LIMIT %d) x`, SearchCountCap+1), args...).Scan(&g.Total)
-	if err != nil {
-		return g, app.Internal(err, "search: count "+k.Name)
-	}
-	if g.Total > SearchCountCap {
-		g.Total, g.Capped = SearchCountCap, true
-	}
-	if g.Total == 0 || offset >= g.Total && !g.Capped {
-		return g, nil
+	page := limit
+	if count {
+		err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+where+
+			fmt.Sprintf(` LIMIT %d) x`, SearchCountCap+1), args...).Scan(&g.Total)
+		if err != nil {
+			return g, app.Internal(err, "search: count "+k.Name)
+		}
+		if g.Total > SearchCountCap {
+			g.Total, g.Capped = SearchCountCap, true
+		}
+		if g.Total == 0 || offset >= g.Total && !g.Capped {
+			return g, nil
+		}
+	} else {
+		page++ // one more: are there more than shown?
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT d.ref_id, d.org_id, o.name, d.year, d.parent_kind, d.parent_id, d.title, d.body`+from+
-		` JOIN org o ON o.id = d.org_id`+where+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset), args...)
+		` JOIN org o ON o.id = d.org_id`+where+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, page, offset), args...)
 	if err != nil {
 		return g, app.Internal(err, "search: "+k.Name)
 	}
@@ -513,6 +523,9 @@ func (db *DB) searchKind(ctx context.Context, actor app.Actor, q search.Query, k
 		h.Title = search.Highlight(title, q)
 		h.Snippet = search.Snippet(body, q, 80)
 		g.Hits = append(g.Hits, h)
+	}
+	if len(g.Hits) > limit {
+		g.Hits, g.More = g.Hits[:limit], true
 	}
 	return g, app.Internal(rows.Err(), "search: "+k.Name)
 }

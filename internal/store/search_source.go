@@ -25,7 +25,8 @@ type SearchKind struct {
 	Label string `json:"label"`
 }
 
-// SearchKinds in the order results are grouped.
+// SearchKinds in the order results are grouped. A new kind needs its
+// partial index on PostgreSQL (migration 0022).
 var SearchKinds = []SearchKind{
 	{"member", "委员"}, {"meeting", "会议"}, {"topic", "协商议题"}, {"proposal", "提案"}, {"report", "社情民意"},
 	{"enterprise", "企业"}, {"problem", "帮扶问题"}, {"household", "帮扶户"},

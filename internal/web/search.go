@@ -24,8 +24,8 @@ func (s *Server) searchRoutes() []Route {
 		{Method: "GET", Pattern: "/api/v1/search", API: true, Handle: s.apiSearch, Doc: &APIDoc{Tag: "搜索",
 			Summary: "全文搜索：本账号管辖范围内、有权查看的委员、会议（含议程和文件名）、协商议题（含成果）、提案、社情民意、企业、帮扶问题和帮扶户；" +
 				"两个字的词、中英文数字混合（如“5G基站”“2023年”）均可；多个词用空格分开，须同时出现；结果按类别分组，最近修改的在前；" +
-				"标题和摘要中匹配的文字 mark=true。不指定 kind 时每类返回前 limit 条（默认5），指定 kind 时分页（默认20）；" +
-				"每类计数最多1000（capped=true 表示更多）",
+				"标题和摘要中匹配的文字 mark=true。不指定 kind 时每类返回前 limit 条（默认5），more=true 表示还有更多；" +
+				"指定 kind 时分页（默认20）并给出总数 total（最多1000，capped=true 表示更多）",
 			Response: store.SearchResult{}, Query: append([]APIParam{
 				{Name: "q", Type: "string", Description: "搜索词，最多100字、8个词"},
 				{Name: "kind", Type: "string", Description: "只搜一类：member meeting topic proposal report enterprise problem household"},
@@ -146,8 +146,14 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		base.Set("year", d.Year)
 	}
 	for _, g := range res.Groups {
-		vg := view.SearchGroup{Label: g.Label, Total: g.Total, Capped: g.Capped}
-		if f.Kind == "" && g.Total > len(g.Hits) {
+		vg := view.SearchGroup{Label: g.Label}
+		if f.Kind != "" {
+			vg.Count = strconv.Itoa(g.Total)
+			if g.Capped {
+				vg.Count += "+"
+			}
+		}
+		if g.More {
 			q := cloneValues(base)
 			q.Set("kind", g.Kind)
 			vg.More = "/search?" + q.Encode()
@@ -174,7 +180,6 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			vg.Pager = &view.Pager{Total: g.Total, Offset: f.Offset, Limit: perPage, Query: q, Path: "/search"}
 		}
 		d.Groups = append(d.Groups, vg)
-		d.Found += g.Total
 	}
 	title := "搜索"
 	if d.Asked {
