@@ -45,7 +45,9 @@ func (p *readPool) stmt(ctx context.Context, query string) *sql.Stmt {
 	if s, ok := p.stmts[query]; ok {
 		return s
 	}
-	if len(p.stmts) >= p.max {
+	if p.stmts == nil || len(p.stmts) >= p.max {
+		// Closed (a late reader, such as a live board publishing while the
+		// server shuts down, gets the pool's own error), or full.
 		return nil
 	}
 	s, err := p.DB.PrepareContext(ctx, query)
