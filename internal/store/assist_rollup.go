@@ -429,7 +429,7 @@ func (db *DB) RebuildAssistRollups(ctx context.Context, actor app.Actor, committ
 				return app.Internal(err, "rebuild assist rollups")
 			}
 		}
-		ids, err := tx.int64s(ctx, `SELECT id FROM household WHERE committee_id = $1 ORDER BY id`, committeeID)
+		ids, err := queryIDs(ctx, tx, `SELECT id FROM household WHERE committee_id = $1 ORDER BY id`, committeeID)
 		if err != nil {
 			return err
 		}
@@ -481,22 +481,4 @@ func (db *DB) RebuildAssistRollups(ctx context.Context, actor app.Actor, committ
 		return tx.Audit(ctx, actor, Change{Action: "assist_rebuild", Entity: "org", EntityID: committeeID,
 			Committee: committeeID, OrgPath: c.Path, Summary: fmt.Sprintf("重建%s的帮扶统计（%d户，%d次走访）", c.Name, len(ids), vs)})
 	})
-}
-
-// int64s reads one column of ids.
-func (tx *Tx) int64s(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, app.Internal(err, "read ids")
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, app.Internal(err, "read ids")
-		}
-		out = append(out, id)
-	}
-	return out, app.Internal(rows.Err(), "read ids")
 }

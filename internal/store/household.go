@@ -380,24 +380,6 @@ type HouseholdFilter struct {
 	Purpose string
 }
 
-// householdIDs reads a page of household ids.
-func (db *DB) householdIDs(ctx context.Context, query string, args []any) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, app.Internal(err, "find households")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, app.Internal(err, "find households")
-		}
-		ids = append(ids, id)
-	}
-	return ids, app.Internal(rows.Err(), "find households")
-}
-
 // FindHouseholds lists the households the actor reads, masked, with the
 // total for paging.
 func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFilter) ([]Household, int, error) {
@@ -443,8 +425,8 @@ func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFi
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+householdFrom+q, args...).Scan(&total); err != nil {
 		return nil, 0, app.Internal(err, "count households")
 	}
-	ids, err := db.householdIDs(ctx, `SELECT h.id`+householdFrom+q+
-		fmt.Sprintf(" ORDER BY o.path, h.head_name, h.id LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0)), args)
+	ids, err := queryIDs(ctx, db.read, `SELECT h.id`+householdFrom+q+
+		fmt.Sprintf(" ORDER BY o.path, h.head_name, h.id LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"xieshang/internal/app"
 )
@@ -27,12 +26,11 @@ func (db *DB) FindMemberNames(ctx context.Context, actor app.Actor, f MemberFilt
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	in := make([]string, len(ids))
 	at := make(map[int64]int, len(ids))
 	for i, id := range ids {
-		in[i], at[id] = app.Itoa(id), i
+		at[id] = i
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name FROM member WHERE id IN (`+strings.Join(in, ",")+`)`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name FROM member WHERE id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, app.Internal(err, "member names")
 	}

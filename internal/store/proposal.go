@@ -326,7 +326,7 @@ func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilt
 		// The page's ids first, so that the per-row columns (co-signers,
 		// the reply deadline) are read for the page only, not for every
 		// row the sort sees.
-		ids, err := db.proposalIDs(ctx, `SELECT p.id`+proposalCountFrom(f)+` JOIN term tm ON tm.id = p.term_id WHERE `+strings.Join(where, " AND ")+order+
+		ids, err := queryIDs(ctx, db.read, `SELECT p.id`+proposalCountFrom(f)+` JOIN term tm ON tm.id = p.term_id WHERE `+strings.Join(where, " AND ")+order+
 			fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
 		if err != nil {
 			return nil, 0, err
@@ -389,23 +389,6 @@ func (db *DB) FindProposals(ctx context.Context, actor app.Actor, f ProposalFilt
 		return nil, 0, app.Internal(err, "count proposals")
 	}
 	return kept, total, db.proposalUnits(ctx, kept)
-}
-
-func (db *DB) proposalIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, app.Internal(err, "find proposals")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, app.Internal(err, "find proposals")
-		}
-		ids = append(ids, id)
-	}
-	return ids, app.Internal(rows.Err(), "find proposals")
 }
 
 // ProposalStateCounts are the proposals a filter selects, whatever their state:

@@ -123,24 +123,6 @@ func (tx *Tx) flushSearch(ctx context.Context) error {
 	return nil
 }
 
-// queryIDs reads a column of ids.
-func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, app.Internal(err, "search: ids")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, app.Internal(err, "search: ids")
-		}
-		ids = append(ids, id)
-	}
-	return ids, app.Internal(rows.Err(), "search: ids")
-}
-
 // indexed is a record's index row as written.
 type indexed struct {
 	src          searchSource

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
@@ -150,18 +148,6 @@ var searchSpecs = map[string]searchSpec{
 // (string_agg with ORDER BY: SQLite 3.44 and PostgreSQL).
 func aggText(expr, by, from string) string {
 	return "string_agg(" + expr + ", ' ' ORDER BY " + by + ") FROM " + from
-}
-
-// idList renders ids for an IN list (integers, never user text).
-func idList(ids []int64) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	return b.String()
 }
 
 // loadSearch reads the sources of a kind's records; ids not returned are not
