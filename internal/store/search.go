@@ -68,24 +68,12 @@ func (tx *Tx) SearchTouch(kind string, id int64) {
 		tx.searchTouched = map[searchKey]bool{}
 	}
 	tx.searchTouched[searchKey{kind, id}] = true
-	if kind == "member" {
-		tx.searchMembers = append(tx.searchMembers, id)
-	}
 }
 
 // flushSearch rewrites the index rows of the records touched in the
 // transaction. A member's name is part of its proposals' index, and an
 // organisation that moved changes the scope tags of everything below it.
 func (tx *Tx) flushSearch(ctx context.Context) error {
-	if len(tx.searchMembers) > 0 {
-		ids, err := queryIDs(ctx, tx, `SELECT id FROM proposal WHERE member_id IN (`+idList(tx.searchMembers)+`)`)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			tx.searchTouched[searchKey{"proposal", id}] = true
-		}
-	}
 	for _, orgID := range tx.searchMoved {
 		rows, err := tx.QueryContext(ctx, `SELECT d.kind, d.ref_id FROM search_doc d JOIN org o ON o.id = d.org_id
 			JOIN org m ON m.id = $1 WHERE o.path LIKE m.path || '%'`, orgID)
@@ -98,12 +86,24 @@ func (tx *Tx) flushSearch(ctx context.Context) error {
 				rows.Close()
 				return app.Internal(err, "search: moved organisation")
 			}
-			if tx.searchTouched == nil {
-				tx.searchTouched = map[searchKey]bool{}
-			}
-			tx.searchTouched[k] = true
+			tx.SearchTouch(k.kind, k.id)
 		}
 		rows.Close()
+	}
+	var members []int64
+	for k := range tx.searchTouched {
+		if k.kind == "member" {
+			members = append(members, k.id)
+		}
+	}
+	if len(members) > 0 {
+		ids, err := queryIDs(ctx, tx, `SELECT id FROM proposal WHERE member_id IN (`+idList(members)+`)`)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			tx.SearchTouch("proposal", id)
+		}
 	}
 	byKind := map[string][]int64{}
 	for k := range tx.searchTouched {
@@ -119,7 +119,7 @@ func (tx *Tx) flushSearch(ctx context.Context) error {
 			ids = ids[n:]
 		}
 	}
-	tx.searchTouched, tx.searchMembers, tx.searchMoved = nil, nil, nil
+	tx.searchTouched, tx.searchMoved = nil, nil
 	return nil
 }
 

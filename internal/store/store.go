@@ -158,8 +158,7 @@ type Tx struct {
 
 	// Records whose search index rows are rewritten before commit (search.go).
 	searchTouched map[searchKey]bool
-	searchMembers []int64
-	searchMoved   []int64
+	searchMoved   []int64 // organisations that moved: everything below them is re-tagged
 }
 
 // InTx runs fn in a write transaction, committing if it returns nil.
