@@ -6,6 +6,7 @@ package web
 // GET /api/v1/search). The index and its rules are store/search.go.
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -82,23 +83,16 @@ func searchLink(h store.SearchHit) string {
 	if h.ParentKind != "" {
 		kind, id = h.ParentKind, h.ParentID
 	}
-	switch kind {
-	case "member":
-		return "/members/" + app.Itoa(id)
-	case "meeting":
-		return "/meetings/" + app.Itoa(id)
-	case "topic":
-		return "/topics/" + app.Itoa(id)
-	case "proposal":
-		return "/proposals/" + app.Itoa(id)
-	case "report":
-		return "/reports/" + app.Itoa(id)
-	case "enterprise":
-		return "/enterprises/" + app.Itoa(id)
-	case "household":
-		return "/households/" + app.Itoa(id)
+	if p, ok := searchPages[kind]; ok {
+		return p + app.Itoa(id)
 	}
-	return "/problems"
+	return "/problems" // a problem of neither a household nor an enterprise: the list
+}
+
+// searchPages is where each kind's records are shown.
+var searchPages = map[string]string{
+	"member": "/members/", "meeting": "/meetings/", "topic": "/topics/", "proposal": "/proposals/",
+	"report": "/reports/", "enterprise": "/enterprises/", "household": "/households/",
 }
 
 func segments(s []search.Segment) []view.Mark {
@@ -154,12 +148,12 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if g.More {
-			q := cloneValues(base)
+			q := maps.Clone(base)
 			q.Set("kind", g.Kind)
 			vg.More = "/search?" + q.Encode()
 		}
 		for _, h := range g.Hits {
-			q := cloneValues(base)
+			q := maps.Clone(base)
 			q.Set("org_id", app.Itoa(h.OrgID))
 			if f.Kind != "" {
 				q.Set("kind", f.Kind)
@@ -175,7 +169,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			vg.Hits = append(vg.Hits, row)
 		}
 		if f.Kind != "" {
-			q := cloneValues(base)
+			q := maps.Clone(base)
 			q.Set("kind", f.Kind)
 			vg.Pager = &view.Pager{Total: g.Total, Offset: f.Offset, Limit: perPage, Query: q, Path: "/search"}
 		}
@@ -186,14 +180,6 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		title = "搜索：" + strings.TrimSpace(f.Query)
 	}
 	return render(w, r, status, view.SearchResults(page(r, title, "search"), d))
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
 }
 
 // searchOrgOptions are the organisations the filter offers: the account's
