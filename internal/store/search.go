@@ -170,25 +170,10 @@ func (tx *Tx) reindex(ctx context.Context, kind string, ids []int64) error {
 	if err != nil {
 		return err
 	}
-	type old struct {
-		id     int64
-		digest string
-	}
-	have := map[int64]old{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, ref_id, digest FROM search_doc WHERE kind = $1 AND ref_id IN (`+idList(ids)+`)`, kind)
+	have, err := readIndexed(ctx, tx, kind, ` AND ref_id IN (`+idList(ids)+`)`)
 	if err != nil {
-		return app.Internal(err, "search: read index")
+		return err
 	}
-	for rows.Next() {
-		var o old
-		var ref int64
-		if err := rows.Scan(&o.id, &ref, &o.digest); err != nil {
-			rows.Close()
-			return app.Internal(err, "search: read index")
-		}
-		have[ref] = o
-	}
-	rows.Close()
 	for _, s := range srcs {
 		x := makeIndexed(kind, s)
 		o, ok := have[s.refID]
@@ -211,6 +196,32 @@ func (tx *Tx) reindex(ctx context.Context, kind string, ids []int64) error {
 		}
 	}
 	return nil
+}
+
+// indexedRow is a record's index row as stored: its row id and digest.
+type indexedRow struct {
+	id     int64
+	digest string
+}
+
+// readIndexed reads a kind's index rows by record id; the condition in
+// and narrows them (to some records), "" reads them all.
+func readIndexed(ctx context.Context, q querier, kind, and string) (map[int64]indexedRow, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, ref_id, digest FROM search_doc WHERE kind = $1`+and, kind)
+	if err != nil {
+		return nil, app.Internal(err, "search: read index")
+	}
+	defer rows.Close()
+	have := map[int64]indexedRow{}
+	for rows.Next() {
+		var r indexedRow
+		var ref int64
+		if err := rows.Scan(&r.id, &ref, &r.digest); err != nil {
+			return nil, app.Internal(err, "search: read index")
+		}
+		have[ref] = r
+	}
+	return have, app.Internal(rows.Err(), "search: read index")
 }
 
 func (tx *Tx) dropIndexed(ctx context.Context, id int64) error {
@@ -519,21 +530,10 @@ func (db *DB) searchKind(ctx context.Context, actor app.Actor, q search.Query, k
 func (db *DB) VerifySearch(ctx context.Context) ([]string, error) {
 	var out []string
 	for _, k := range SearchKinds {
-		have := map[int64]string{}
-		rows, err := db.read.QueryContext(ctx, `SELECT ref_id, digest FROM search_doc WHERE kind = $1`, k.Name)
+		have, err := readIndexed(ctx, db.read, k.Name, "")
 		if err != nil {
-			return nil, app.Internal(err, "search: verify")
+			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			var d string
-			if err := rows.Scan(&id, &d); err != nil {
-				rows.Close()
-				return nil, app.Internal(err, "search: verify")
-			}
-			have[id] = d
-		}
-		rows.Close()
 		ids, err := queryIDs(ctx, db.read, searchSpecs[k.Name].all+` ORDER BY id`)
 		if err != nil {
 			return nil, err
@@ -549,7 +549,7 @@ func (db *DB) VerifySearch(ctx context.Context) ([]string, error) {
 				switch {
 				case !ok:
 					out = append(out, fmt.Sprintf("%s %d: missing", k.Name, s.refID))
-				case d != makeIndexed(k.Name, s).digest:
+				case d.digest != makeIndexed(k.Name, s).digest:
 					out = append(out, fmt.Sprintf("%s %d: stale", k.Name, s.refID))
 				}
 				delete(have, s.refID)
