@@ -35,7 +35,7 @@ const maxDutyScores = 64
 // slice is the caller's own; its elements' ByCategory maps are shared and
 // must not be changed.
 func (db *DB) cachedDutyScores(ctx context.Context, committeeID int64, year int) ([]DutyScore, DutyRuleSet, error) {
-	version, err := db.dataVersion(ctx)
+	version, err := db.DataVersion(ctx)
 	if err != nil {
 		return nil, DutyRuleSet{}, err
 	}

@@ -189,8 +189,12 @@ func TestElectionPaperLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range w.seated[:7] {
+			version := dataVersion(t, db)
 			if err := db.CastBallot(ctx, w.memberActor(m), sv.ID, m.ID, meeting.VoteFor); err != nil {
 				t.Fatal(err)
+			}
+			if dataVersion(t, db) <= version {
+				t.Fatalf("%s's vote left the data version at %d", m.Name, version)
 			}
 		}
 		if v, err := db.CloseVote(ctx, a, sv.ID); err != nil || !v.Passed {
@@ -451,6 +455,7 @@ func TestElectionElectronic(t *testing.T) {
 		wantErr(t, "ballot for another election", err, app.ECONFLICT, "", "尚未开始投票")
 
 		codes := map[string]bool{}
+		version := dataVersion(t, db)
 		for i, m := range present[:8] {
 			b := good
 			switch i {
@@ -464,6 +469,12 @@ func TestElectionElectronic(t *testing.T) {
 				t.Fatalf("%s casts: %q %v", m.Name, code, err)
 			}
 			codes[code] = true
+			// A ballot has no audit row (it is secret) but is a change.
+			if v := dataVersion(t, db); v <= version {
+				t.Fatalf("%s's ballot left the data version at %d", m.Name, v)
+			} else {
+				version = v
+			}
 		}
 		_, err = cast(present[0], good)
 		wantErr(t, "second ballot", err, app.ECONFLICT, "", "已经投过票")

@@ -357,13 +357,34 @@ func (db *DB) FindHouseholdByID(ctx context.Context, actor app.Actor, id int64, 
 		if h, err = findHousehold(ctx, tx, actor, id); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, Change{Action: "household_view", Entity: "household", EntityID: id,
-			Committee: h.CommitteeID, OrgPath: h.path, Summary: "查看帮扶对象 " + h.HeadName + " 户：" + purpose,
-			After: struct {
-				Purpose string `json:"purpose"`
-			}{purpose}})
+		return tx.Audit(ctx, actor, HouseholdViewAudit(h, purpose))
 	})
 	return h, err
+}
+
+// HouseholdViewAudit is the audit row of a household viewed for a purpose
+// ("" means DefaultViewPurpose).
+func HouseholdViewAudit(h Household, purpose string) Change {
+	if purpose = strings.TrimSpace(purpose); purpose == "" {
+		purpose = DefaultViewPurpose
+	}
+	return Change{Action: "household_view", Entity: "household", EntityID: h.ID,
+		Committee: h.CommitteeID, OrgPath: h.path, Summary: "查看帮扶对象 " + h.HeadName + " 户：" + purpose,
+		After: struct {
+			Purpose string `json:"purpose"`
+		}{purpose}}
+}
+
+// HouseholdListAudit is the audit row of a list of households shown with a
+// filter (its Purpose set) and its total.
+func HouseholdListAudit(actor app.Actor, f HouseholdFilter, total int) Change {
+	p := strings.TrimSpace(f.Purpose)
+	return Change{Action: "household_list", Entity: "household", Committee: actor.CommitteeID,
+		OrgPath: actor.Path, Summary: fmt.Sprintf("查看帮扶对象名单（%d户）：%s", total, p),
+		After: struct {
+			Purpose string          `json:"purpose"`
+			Filter  HouseholdFilter `json:"filter"`
+		}{p, f}}
 }
 
 // HouseholdFilter narrows FindHouseholds.
@@ -468,16 +489,8 @@ func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFi
 	if err := fillHouseholds(ctx, db.read, ptrs, false); err != nil {
 		return nil, 0, err
 	}
-	if p := strings.TrimSpace(f.Purpose); p != "" {
-		err := db.InTx(ctx, func(tx *Tx) error {
-			return tx.Audit(ctx, actor, Change{Action: "household_list", Entity: "household", Committee: actor.CommitteeID,
-				OrgPath: actor.Path, Summary: fmt.Sprintf("查看帮扶对象名单（%d户）：%s", total, p),
-				After: struct {
-					Purpose string          `json:"purpose"`
-					Filter  HouseholdFilter `json:"filter"`
-				}{p, f}})
-		})
-		if err != nil {
+	if strings.TrimSpace(f.Purpose) != "" {
+		if err := db.AuditRead(ctx, actor, HouseholdListAudit(actor, f, total)); err != nil {
 			return nil, 0, err
 		}
 	}

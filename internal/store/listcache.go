@@ -12,9 +12,12 @@ import (
 // listCache keeps the ordered ids of recent list queries, so that paging
 // through a long list sorts it once instead of on every page. An entry is
 // valid only for the data version it was computed at: the sum of the audit
-// chains' sequence numbers, which grows with every audited change (every
-// change is audited in its own transaction), so any write anywhere — by this
-// node or another sharing the database — makes older entries stale.
+// chains' change counters (migration 0025), which grows with every committed
+// change — each audited change advances its chain's, a transaction without an
+// audit row (a ballot) the deployment chain's — so any change anywhere, by
+// this node or another sharing the database, makes older entries stale.
+// Audited reads (a household viewed, a sign-in, an export: readActions) do
+// not advance it.
 type listCache struct {
 	mu      sync.Mutex
 	max     int
@@ -62,17 +65,26 @@ func (c *listCache) put(key string, version int64, ids []int64) {
 	c.entries[key] = &listEntry{version: version, ids: ids, used: c.clock}
 }
 
-// dataVersion is the current data version (see listCache).
-func (db *DB) dataVersion(ctx context.Context) (int64, error) {
+// DataVersion is the current data version (see listCache): caches of what
+// records show are valid while it stays the same.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(changes), 0) FROM audit_head`).Scan(&v)
+	return v, app.Internal(err, "data version")
+}
+
+// AuditVersion grows with every audit row, reads included: a cache of the
+// audit log is valid while it stays the same.
+func (db *DB) AuditVersion(ctx context.Context) (int64, error) {
 	var v int64
 	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(seq), 0) FROM audit_head`).Scan(&v)
-	return v, app.Internal(err, "data version")
+	return v, app.Internal(err, "audit version")
 }
 
 // cachedIDs returns the ids a query yields, in order, from the cache when it
 // is current, else by running it.
 func (db *DB) cachedIDs(ctx context.Context, query string, args []any) ([]int64, error) {
-	version, err := db.dataVersion(ctx)
+	version, err := db.DataVersion(ctx)
 	if err != nil {
 		return nil, err
 	}

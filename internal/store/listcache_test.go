@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	"xieshang/internal/app"
+	"xieshang/internal/auth"
 	"xieshang/internal/member"
+	"xieshang/internal/org"
 	"xieshang/internal/store"
 	"xieshang/internal/storetest"
 )
@@ -119,4 +121,82 @@ func TestMemberListCacheSeesOtherNodes(t *testing.T) {
 	if got := names(mustFind(t, a, w.actorA, store.MemberFilter{Sort: "name"})); len(got) != 2 {
 		t.Fatalf("node a after node b's insert sees %v", got)
 	}
+}
+
+func dataVersion(t *testing.T, db *store.DB) int64 {
+	t.Helper()
+	v, err := db.DataVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// The data version advances with every change and with nothing else: an
+// audited read (an export, a sign-in, a failed one, a household viewed)
+// leaves it, while the audit version, which the audit log's page follows,
+// counts those too.
+func TestDataVersionCountsChangesNotReads(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		city, err := db.CreateOrg(ctx, app.System, org.Input{Kind: org.City, Name: "版本市政协"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		county, err := db.CreateOrg(ctx, app.System, org.Input{ParentID: city.ID, Kind: org.County, Name: "版本县政协"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		town, err := db.CreateOrg(ctx, app.System, org.Input{ParentID: county.ID, Kind: org.Township, Name: "版本镇"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateAccount(ctx, app.System, auth.AccountInput{Username: "reader", DisplayName: "读者",
+			Role: auth.Office, OrgID: city.ID, Password: "Versi0n-pass-2026"}); err != nil {
+			t.Fatal(err)
+		}
+		h, err := db.CreateHousehold(ctx, app.System, store.HouseholdInput{OrgID: town.ID, HeadName: "版本户",
+			RegisteredOn: app.MustDate("2024-01-02")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		auditVersion := func() int64 {
+			t.Helper()
+			v, err := db.AuditVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		v, av := dataVersion(t, db), auditVersion()
+		if _, _, err := db.Login(ctx, "reader", "Versi0n-pass-2026", "10.0.0.1", "test"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.Login(ctx, "reader", "wrong", "10.0.0.1", "test"); err == nil {
+			t.Fatal("a wrong password signed in")
+		}
+		if _, err := db.FindHouseholdByID(ctx, app.System, h.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AuditRead(ctx, app.System, store.Change{Action: "export", Entity: "member", Summary: "导出"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := dataVersion(t, db); got != v {
+			t.Fatalf("reads moved the data version from %d to %d", v, got)
+		}
+		if got := auditVersion(); got != av+4 {
+			t.Fatalf("audit version %d after four audited reads from %d", got, av)
+		}
+		err = db.AuditRead(ctx, app.System, store.Change{Action: "update", Entity: "org", Summary: "改"})
+		if app.ErrorCode(err) != app.EINTERNAL {
+			t.Fatalf("a change written as a read: %v", err)
+		}
+		if _, err := db.UpdateHousehold(ctx, app.System, h.ID, store.HouseholdInput{OrgID: town.ID, HeadName: "版本户改",
+			RegisteredOn: app.MustDate("2024-01-02")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := dataVersion(t, db); got != v+1 {
+			t.Fatalf("a change moved the data version from %d to %d, want +1", v, got)
+		}
+	})
 }

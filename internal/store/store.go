@@ -156,6 +156,8 @@ type Tx struct {
 	db  *DB
 	Now time.Time // one timestamp for everything the transaction writes
 
+	audited bool // the transaction wrote an audit row (Audit); if not, InTx advances the data version itself
+
 	// Records whose search index rows are rewritten before commit (search.go).
 	searchTouched map[searchKey]bool
 	searchMoved   []int64 // organisations that moved: everything below them is re-tagged
@@ -174,6 +176,14 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := tx.flushSearch(ctx); err != nil {
 		return err
+	}
+	if !tx.audited {
+		// A change with no audit row (a ballot): the data version must still
+		// advance (listcache.go). Audit advances it for the others.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (chain, committee_id, seq, hash, changes)
+			VALUES (0, 0, 0, '', 1) ON CONFLICT (chain) DO UPDATE SET changes = audit_head.changes + 1`); err != nil {
+			return app.Internal(err, "advance the data version")
+		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return app.Internal(err, "commit")

@@ -24,7 +24,7 @@ func (s *Server) activityRoutes() []Route {
 		return Route{Method: method, Pattern: "/api/v1" + pattern, Perm: perm, API: true, Doc: &doc, Handle: h}
 	}
 	return []Route{
-		{Method: "GET", Pattern: "/activities", Perm: read, Handle: s.dutyActivityList},
+		{Method: "GET", Pattern: "/activities", Perm: read, Cache: cacheData, Handle: s.dutyActivityList},
 		{Method: "GET", Pattern: "/activities/new", Perm: write, Handle: s.dutyActivityNew},
 		{Method: "POST", Pattern: "/activities", Perm: write, Handle: s.dutyActivityCreate},
 		{Method: "GET", Pattern: "/activities/kinds", Perm: read, Handle: s.activityKinds},

@@ -5,6 +5,7 @@ package web
 // problems and the due list.
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"path"
@@ -20,10 +21,10 @@ import (
 func (s *Server) assistHouseRoutes() []Route {
 	rd, wr, vi := auth.AssistRead, auth.AssistWrite, auth.AssistVisit
 	return []Route{
-		{Method: "GET", Pattern: "/households", Perm: rd, Handle: s.householdList},
+		{Method: "GET", Pattern: "/households", Perm: rd, Cache: cacheData, Handle: s.householdList},
 		{Method: "GET", Pattern: "/households/new", Perm: wr, Handle: s.householdNew},
 		{Method: "POST", Pattern: "/households", Perm: wr, Handle: s.householdCreate},
-		{Method: "GET", Pattern: "/households/{id}", Perm: rd, Handle: s.householdShow},
+		{Method: "GET", Pattern: "/households/{id}", Perm: rd, Cache: cacheData, Handle: s.householdShow},
 		{Method: "GET", Pattern: "/households/{id}/edit", Perm: wr, Handle: s.householdEdit},
 		{Method: "POST", Pattern: "/households/{id}", Perm: wr, Handle: s.householdUpdate},
 		{Method: "POST", Pattern: "/households/{id}/persons", Perm: wr, Handle: s.personCreate},
@@ -84,6 +85,9 @@ func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	onCacheHit(r, func(ctx context.Context, a app.Actor) error {
+		return s.db.AuditRead(ctx, a, store.HouseholdListAudit(a, f, total))
+	})
 	q := r.URL.Query()
 	d := view.HouseholdList{Query: q.Encode(), CanWrite: can(r, auth.AssistWrite), Pager: view.Pager{Total: total, Offset: f.Offset,
 		Limit: f.Limit, Query: q}, Filter: []view.Field{
@@ -239,6 +243,9 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 	if err != nil {
 		return err
 	}
+	onCacheHit(r, func(ctx context.Context, a app.Actor) error {
+		return s.db.AuditRead(ctx, a, store.HouseholdViewAudit(h, purpose))
+	})
 	if purpose == "" {
 		purpose = store.DefaultViewPurpose
 	}

@@ -19,7 +19,7 @@ import (
 // verification for platform administrators.
 func (s *Server) auditRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/audit", Perm: auth.AuditRead, Handle: s.auditList},
+		{Method: "GET", Pattern: "/audit", Perm: auth.AuditRead, Cache: cacheAudit, Handle: s.auditList},
 		{Method: "GET", Pattern: "/audit/verify", Perm: auth.AuditRead, Handle: s.auditVerify},
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) consultTopicRoutes() []Route {
 		{Name: "overdue", Type: "string", Description: "1：仅当前环节超期的议题"}, {Name: "q", Type: "string", Description: "议题名称包含"}},
 		pageParams...)
 	return []Route{
-		{Method: "GET", Pattern: "/topics", Perm: read, Handle: s.topicList},
+		{Method: "GET", Pattern: "/topics", Perm: read, Cache: cacheData, Handle: s.topicList},
 		{Method: "GET", Pattern: "/topics/new", Perm: read, Handle: s.topicNew},
 		{Method: "POST", Pattern: "/topics", Perm: read, Handle: s.topicCreate},
 		{Method: "GET", Pattern: "/topics/{id}/edit", Perm: read, Handle: s.topicEdit},

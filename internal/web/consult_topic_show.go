@@ -28,7 +28,7 @@ import (
 func (s *Server) topicShowRoutes() []Route {
 	read, write := auth.ConsultRead, auth.ConsultWrite
 	pages := []Route{
-		{Method: "GET", Pattern: "/topics/{id}", Perm: read, Handle: s.topicShow},
+		{Method: "GET", Pattern: "/topics/{id}", Perm: read, Cache: cacheData, Handle: s.topicShow},
 		{Method: "POST", Pattern: "/topics/{id}/advance", Perm: read, Handle: s.topicAdvance},
 		{Method: "POST", Pattern: "/topics/{id}/push", Perm: write, Handle: s.topicPush},
 		{Method: "POST", Pattern: "/topics/{id}/participants", Perm: read, Handle: s.topicParticipantAdd},

@@ -31,7 +31,7 @@ func (s *Server) dashboardRoutes() []Route {
 		{Name: "from", Type: "string", Description: "起始日期 YYYY-MM-DD（period=custom）"},
 		{Name: "to", Type: "string", Description: "截止日期 YYYY-MM-DD（period=custom）"}}
 	return []Route{
-		{Method: "GET", Pattern: "/dashboard", Perm: read, Handle: s.dashboard},
+		{Method: "GET", Pattern: "/dashboard", Perm: read, Cache: cacheData, Handle: s.dashboard},
 		{Method: "GET", Pattern: "/dashboard.xlsx", Perm: read, Handle: s.dashboardXLSX},
 		{Method: "GET", Pattern: "/api/v1/dashboard", Perm: read, API: true, Doc: &APIDoc{Tag: "统计",
 			Summary:  "统计概览：会议与出席、选举、协商议题与成果反馈、议事室覆盖、帮扶、提案与满意率、社情民意采用，及按报告口径生成的句子和其中每个数字的出处",

@@ -28,9 +28,9 @@ func (s *Server) dutyRoutes() []Route {
 	mine, read, write := auth.MeetingRead, auth.MemberRead, auth.MemberWrite
 	yearQ := APIParam{Name: "year", Type: "integer", Description: "年度，缺省为今年"}
 	return []Route{
-		{Method: "GET", Pattern: "/duty", Perm: mine, Handle: s.dutyRanking},
+		{Method: "GET", Pattern: "/duty", Perm: mine, Cache: cacheData, Handle: s.dutyRanking},
 		{Method: "GET", Pattern: "/duty/ranking.xlsx", Perm: read, Handle: s.dutyRankingXLSX},
-		{Method: "GET", Pattern: "/duty/members/{id}", Perm: mine, Handle: s.dutyFile},
+		{Method: "GET", Pattern: "/duty/members/{id}", Perm: mine, Cache: cacheData, Handle: s.dutyFile},
 		{Method: "GET", Pattern: "/duty/members/{id}/file.xlsx", Perm: mine, Handle: s.dutyFileXLSX},
 		{Method: "GET", Pattern: "/me/duty", Perm: mine, Handle: s.dutyMine},
 		{Method: "GET", Pattern: "/duty/rules", Perm: read, Handle: s.dutyRulesList},

@@ -25,11 +25,11 @@ func (s *Server) enterpriseRoutes() []Route {
 		return Route{Method: method, Pattern: "/api/v1" + pattern, Perm: perm, API: true, Doc: &doc, Handle: h}
 	}
 	return []Route{
-		{Method: "GET", Pattern: "/enterprises", Perm: read, Handle: s.enterpriseList},
+		{Method: "GET", Pattern: "/enterprises", Perm: read, Cache: cacheData, Handle: s.enterpriseList},
 		{Method: "GET", Pattern: "/enterprises.xlsx", Perm: export, Handle: s.enterpriseExport},
 		{Method: "GET", Pattern: "/enterprises/new", Perm: write, Handle: s.enterpriseNew},
 		{Method: "POST", Pattern: "/enterprises", Perm: write, Handle: s.enterpriseCreate},
-		{Method: "GET", Pattern: "/enterprises/{id}", Perm: read, Handle: s.enterpriseShow},
+		{Method: "GET", Pattern: "/enterprises/{id}", Perm: read, Cache: cacheData, Handle: s.enterpriseShow},
 		{Method: "GET", Pattern: "/enterprises/{id}/edit", Perm: write, Handle: s.enterpriseEdit},
 		{Method: "POST", Pattern: "/enterprises/{id}", Perm: write, Handle: s.enterpriseUpdate},
 		{Method: "POST", Pattern: "/enterprises/{id}/archive", Perm: write, Handle: s.enterpriseArchive},

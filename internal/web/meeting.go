@@ -25,10 +25,10 @@ import (
 // expected at (应到), and on them only what concerns itself.
 func (s *Server) meetingRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/meetings", Perm: auth.MeetingRead, Handle: s.meetingList},
+		{Method: "GET", Pattern: "/meetings", Perm: auth.MeetingRead, Cache: cacheData, Handle: s.meetingList},
 		{Method: "GET", Pattern: "/meetings/new", Perm: auth.MeetingWrite, Handle: s.meetingNew},
 		{Method: "POST", Pattern: "/meetings", Perm: auth.MeetingWrite, Handle: s.meetingCreate},
-		{Method: "GET", Pattern: "/meetings/{id}", Perm: auth.MeetingRead, Handle: s.meetingShow},
+		{Method: "GET", Pattern: "/meetings/{id}", Perm: auth.MeetingRead, Cache: cacheData, Handle: s.meetingShow},
 		{Method: "POST", Pattern: "/meetings/{id}/open", Perm: auth.MeetingWrite, Handle: s.meetingOpen},
 		{Method: "POST", Pattern: "/meetings/{id}/close", Perm: auth.MeetingWrite, Handle: s.meetingClose},
 		{Method: "POST", Pattern: "/meetings/{id}/signin", Perm: auth.MeetingWrite, Handle: s.meetingSignIn},

@@ -28,7 +28,7 @@ import (
 func (s *Server) memberRoutes() []Route {
 	read, write := auth.MemberRead, auth.MemberWrite
 	routes := []Route{
-		{Method: "GET", Pattern: "/members", Perm: read, Handle: s.memberList},
+		{Method: "GET", Pattern: "/members", Perm: read, Cache: cacheData, Handle: s.memberList},
 		{Method: "GET", Pattern: "/members/new", Perm: write, Handle: s.memberNew},
 		{Method: "POST", Pattern: "/members", Perm: write, Handle: s.memberCreate},
 		{Method: "GET", Pattern: "/members/template.xlsx", Perm: write, Handle: s.memberTemplate},
@@ -36,7 +36,7 @@ func (s *Server) memberRoutes() []Route {
 		{Method: "GET", Pattern: "/members/import", Perm: write, Handle: s.memberImportForm},
 		{Method: "POST", Pattern: "/members/import", Perm: write, Handle: s.memberImport},
 		{Method: "GET", Pattern: "/members/import/jobs/{job}", Perm: write, Handle: s.memberImportJob},
-		{Method: "GET", Pattern: "/members/{id}", Perm: read, Handle: s.memberShow},
+		{Method: "GET", Pattern: "/members/{id}", Perm: read, Cache: cacheData, Handle: s.memberShow},
 		{Method: "GET", Pattern: "/members/{id}/edit", Perm: write, Handle: s.memberEdit},
 		{Method: "POST", Pattern: "/members/{id}", Perm: write, Handle: s.memberUpdate},
 		{Method: "POST", Pattern: "/members/{id}/memberships", Perm: write, Handle: s.memberAddSeat},

@@ -115,6 +115,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 				return
 			}
 		}
+		if rt.Cache != noCache && r.Method == http.MethodGet && st.signed && !st.bearer && !rt.API {
+			s.serveCached(w, r, rt.Cache, rt.Handle)
+			return
+		}
 		if err := rt.Handle(w, r); err != nil {
 			s.fail(w, r, err)
 		}

@@ -35,7 +35,7 @@ var proposalGraphKind = graphKind{kind: store.GraphKindProposal, path: "/proposa
 func (s *Server) proposalRoutes() []Route {
 	read, write, draft := auth.ProposalRead, auth.ProposalWrite, auth.ProposalDraft
 	routes := []Route{
-		{Method: "GET", Pattern: "/proposals", Perm: read, Handle: s.proposalList},
+		{Method: "GET", Pattern: "/proposals", Perm: read, Cache: cacheData, Handle: s.proposalList},
 		{Method: "GET", Pattern: "/proposals/new", Perm: draft, Handle: s.proposalNew},
 		{Method: "POST", Pattern: "/proposals/new", Perm: draft, Handle: s.proposalCreate},
 		{Method: "GET", Pattern: "/proposals/{id}/edit", Perm: draft, Handle: s.proposalEdit},

@@ -31,7 +31,7 @@ import (
 func (s *Server) proposalShowRoutes() []Route {
 	read, write, draft := auth.ProposalRead, auth.ProposalWrite, auth.ProposalDraft
 	return []Route{
-		{Method: "GET", Pattern: "/proposals/{id}", Perm: read, Handle: s.proposalShow},
+		{Method: "GET", Pattern: "/proposals/{id}", Perm: read, Cache: cacheData, Handle: s.proposalShow},
 		{Method: "POST", Pattern: "/proposals/{id}/advance", Perm: read, Handle: s.proposalAdvance},
 		{Method: "POST", Pattern: "/proposals/{id}/cosign", Perm: draft, Handle: s.proposalCosign},
 		{Method: "POST", Pattern: "/proposals/{id}/uncosign", Perm: draft, Handle: s.proposalUncosign},

@@ -21,7 +21,7 @@ import (
 
 func (s *Server) searchRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/search", Handle: s.searchPage},
+		{Method: "GET", Pattern: "/search", Cache: cacheData, Handle: s.searchPage},
 		{Method: "GET", Pattern: "/api/v1/search", API: true, Handle: s.apiSearch, Doc: &APIDoc{Tag: "搜索",
 			Summary: "全文搜索：本账号管辖范围内、有权查看的委员、会议（含议程和文件名）、协商议题（含成果）、提案、社情民意、企业、帮扶问题和帮扶户；" +
 				"两个字的词、中英文数字混合（如“5G基站”“2023年”）均可；多个词用空格分开，须同时出现；结果按类别分组，最近修改的在前；" +

@@ -49,7 +49,10 @@ type Route struct {
 	Public  bool
 	API     bool
 	Doc     *APIDoc // required for API routes: feeds /api/v1/openapi.json
-	Handle  func(w http.ResponseWriter, r *http.Request) error
+	// Cache keeps the page's rendering per account until the data changes
+	// (pagecache.go); for GET pages that show records only.
+	Cache  cacheKind
+	Handle func(w http.ResponseWriter, r *http.Request) error
 }
 
 // Server is the HTTP handler of the whole application.
@@ -63,6 +66,7 @@ type Server struct {
 	hub     *live.Hub  // live board updates (meeting_live.go)
 	ownHub  bool       // hub made by New: Close closes it
 	boards  *boardFeed // coalesced board snapshots (meeting_live.go)
+	pages   *pageCache // rendered pages of the Cache routes (pagecache.go)
 }
 
 // New builds the server and its routes.
@@ -77,7 +81,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		cfg.SignKey = make([]byte, 32)
 		rand.Read(cfg.SignKey)
 	}
-	s := &Server{db: db, cfg: cfg, log: log, imports: newImportTracker()}
+	s := &Server{db: db, cfg: cfg, log: log, imports: newImportTracker(), pages: newPageCache()}
 	s.setupLive(cfg.Live)
 	s.routes = slices.Concat(
 		s.authRoutes(),
