@@ -83,14 +83,59 @@ var readActions = map[string]bool{
 	"export": true, "login": true, "login_failed": true,
 }
 
-// AuditRead writes the audit row of a read (one of readActions) in a
-// transaction of its own: a page shown again from a cache is a read the log
-// must record as when it was first rendered.
+// AuditRead writes the audit row of a read (one of readActions): a page
+// shown again from a cache is a read the log must record as when it was
+// first rendered. The rows of reads arriving together are committed
+// together (groupcommit.go); AuditRead returns once its row is committed.
 func (db *DB) AuditRead(ctx context.Context, actor app.Actor, c Change) error {
 	if !readActions[c.Action] {
 		return app.Internal(fmt.Errorf("%q is not a read", c.Action), "audit a read")
 	}
-	return db.InTx(ctx, func(tx *Tx) error { return tx.Audit(ctx, actor, c) })
+	r := &readAudit{actor: actor, change: c, done: make(chan struct{})}
+	db.reads.submit(ctx, db, r)
+	select {
+	case <-r.done:
+		return r.err
+	case <-ctx.Done():
+		return app.Internal(ctx.Err(), "audit a read: waiting for the commit")
+	}
+}
+
+// readAudit is a read's audit row on its way into the log.
+type readAudit struct {
+	actor  app.Actor
+	change Change
+	err    error
+	done   chan struct{} // closed when err is final
+}
+
+// maxReadBatch is the most read audit rows written in one transaction.
+const maxReadBatch = 128
+
+// runReads writes a batch of read audit rows in one transaction, or, when
+// that fails, each in its own.
+func runReads(ctx context.Context, db *DB, batch []*readAudit) {
+	write := func(rs []*readAudit) error {
+		return db.InTx(ctx, func(tx *Tx) error {
+			for _, r := range rs {
+				if err := tx.Audit(ctx, r.actor, r.change); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := write(batch); err != nil {
+		for _, r := range batch {
+			r.err = err
+			if len(batch) > 1 {
+				r.err = write([]*readAudit{r})
+			}
+		}
+	}
+	for _, r := range batch {
+		close(r.done)
+	}
 }
 
 func marshalAudit(v any) (string, error) {

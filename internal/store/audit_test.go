@@ -177,3 +177,46 @@ func TestAuditFilters(t *testing.T) {
 		}
 	})
 }
+
+// Reads audited at once are committed in groups: every caller's row is in
+// the log once, with its own actor and summary, and the chains verify.
+func TestAuditReadsTogether(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := buildTree(t, db)
+		const n = 60
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a := actorAt(tr.countyA)
+				a.Name = fmt.Sprintf("读者%02d", i)
+				errs[i] = db.AuditRead(ctx, a, store.Change{Action: "export", Entity: "member", Committee: tr.countyA.ID,
+					OrgPath: tr.countyA.Path, Summary: fmt.Sprintf("导出%02d", i)})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("read %d: %v", i, err)
+			}
+		}
+		entries, total, err := db.FindAuditEntries(ctx, app.System, store.AuditFilter{Action: "export", Limit: 200})
+		if err != nil || total != n {
+			t.Fatalf("%d export rows, want %d (%v)", total, n, err)
+		}
+		seen := map[string]bool{}
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Actor, "读者") || e.Summary != "导出"+strings.TrimPrefix(e.Actor, "读者") || seen[e.Summary] {
+				t.Fatalf("row %+v: wrong actor, summary or twice", e)
+			}
+			seen[e.Summary] = true
+		}
+		rep, err := db.VerifyAudit(ctx)
+		if err != nil || len(rep.Problems) != 0 {
+			t.Fatalf("verify: %+v %v", rep, err)
+		}
+	})
+}

@@ -390,7 +390,7 @@ func (db *DB) CastElectionBallot(ctx context.Context, actor app.Actor, id, membe
 	code := newReceipt()
 	c := &cast{id: id, memberID: memberID, committeeID: ci.committeeID, contents: contents, receipt: receiptHash(code),
 		done: make(chan struct{})}
-	db.castQueue().submit(ctx, db, c)
+	db.casts.submit(ctx, db, c)
 	select {
 	case <-c.done:
 	case <-ctx.Done():
@@ -403,77 +403,15 @@ func (db *DB) CastElectionBallot(ctx context.Context, actor app.Actor, id, membe
 	return code, nil
 }
 
-// Group commit. Casts arriving together are written in one transaction:
-// the commit (half the cost of a cast on SQLite, a disk flush on
-// PostgreSQL) is shared. The first caller finding no batch running runs
-// one with whatever is pending; casts arriving meanwhile wait and are run
-// by a goroutine in the next batch. Each cast gets its own result: a cast
-// refused by its checks does not fail the others, and when a batch's
-// transaction fails its casts are retried one by one.
+// Casts are group-committed (groupcommit.go): each cast gets its own
+// result — a cast refused by its checks does not fail the others, and when a
+// batch's transaction fails its casts are retried one by one.
 
 // maxCastBatch is the most casts written in one transaction.
 const maxCastBatch = 256
 
-type castQueue struct {
-	mu      sync.Mutex
-	pending []*cast
-	running bool
-}
-
-var castQueues sync.Map // *DB → *castQueue
-
-func (db *DB) castQueue() *castQueue {
-	if q, ok := castQueues.Load(db); ok {
-		return q.(*castQueue)
-	}
-	q, _ := castQueues.LoadOrStore(db, &castQueue{})
-	return q.(*castQueue)
-}
-
-// submit queues c and, when no batch is running, runs batches until the
-// queue is empty: the first in the caller's goroutine, later ones in a
-// goroutine of their own so the caller returns with its result.
-func (q *castQueue) submit(ctx context.Context, db *DB, c *cast) {
-	q.mu.Lock()
-	q.pending = append(q.pending, c)
-	if q.running {
-		q.mu.Unlock()
-		return
-	}
-	q.running = true
-	q.mu.Unlock()
-	q.flush(context.WithoutCancel(ctx), db, true)
-}
-
-func (q *castQueue) flush(ctx context.Context, db *DB, handOff bool) {
-	for {
-		q.mu.Lock()
-		if len(q.pending) == 0 {
-			q.running = false
-			q.mu.Unlock()
-			return
-		}
-		n := min(len(q.pending), maxCastBatch)
-		batch := slices.Clone(q.pending[:n])
-		q.pending = slices.Delete(q.pending, 0, n)
-		q.mu.Unlock()
-		db.runCasts(ctx, batch)
-		if handOff {
-			q.mu.Lock()
-			if len(q.pending) == 0 {
-				q.running = false
-				q.mu.Unlock()
-				return
-			}
-			q.mu.Unlock()
-			go q.flush(ctx, db, false)
-			return
-		}
-	}
-}
-
 // runCasts writes a batch and delivers each cast's result.
-func (db *DB) runCasts(ctx context.Context, batch []*cast) {
+func runCasts(ctx context.Context, db *DB, batch []*cast) {
 	if err := db.castBatch(ctx, batch); err != nil {
 		if len(batch) == 1 {
 			batch[0].err = err

@@ -48,6 +48,11 @@ type DB struct {
 
 	dutyScores dutyScoreCache // committees' scored years (duty_cache.go)
 
+	// Writes committed in groups (groupcommit.go): electronic ballots, the
+	// audit rows of reads.
+	casts *groupQueue[*cast]
+	reads *groupQueue[*readAudit]
+
 	// writes holds statements prepared on the write pool for hot paths (stmtcache.go: writeStmt).
 	writes sync.Map
 
@@ -68,7 +73,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: load time zone: %w", err)
 	}
-	db := &DB{dsn: dsn, Now: time.Now, Loc: loc, lists: newListCache(128)}
+	db := &DB{dsn: dsn, Now: time.Now, Loc: loc, lists: newListCache(128),
+		casts: &groupQueue[*cast]{max: maxCastBatch, run: runCasts},
+		reads: &groupQueue[*readAudit]{max: maxReadBatch, run: runReads}}
 	if IsPostgres(dsn) {
 		db.Dialect = Postgres
 		p, err := sql.Open("pgx", dsn)
