@@ -53,6 +53,23 @@ func (ml *meetingLoader) election(ctx context.Context, session meeting.Meeting, 
 		}
 	}
 	ml.rng.Shuffle(len(ordinary), func(i, j int) { ordinary[i], ordinary[j] = ordinary[j], ordinary[i] })
+	// A member who leaves the committee later (a resignation on the roster)
+	// cannot take an office for the rest of the term: such a member drawn as
+	// a candidate (the first fourteen) changes places with the next serving
+	// member drawn after the scrutineers (from the twenty-second on).
+	next := 21
+	for i := 0; i < min(14, len(ordinary)); i++ {
+		for ; next < len(ordinary); next++ {
+			m, err := db.FindMemberByID(ctx, a, ordinary[i].MemberID)
+			if err != nil {
+				return err
+			}
+			if m.Status == member.Serving {
+				break
+			}
+			ordinary[i], ordinary[next] = ordinary[next], ordinary[i]
+		}
+	}
 	if len(ordinary) < 22 {
 		return fmt.Errorf("election: only %d ordinary members", len(ordinary))
 	}
