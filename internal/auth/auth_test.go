@@ -25,9 +25,14 @@ func TestHashPasswordArgon2id(t *testing.T) {
 	if h2 == h {
 		t.Fatal("two hashes of one password are equal: salt missing")
 	}
-	// The default cost is what production uses: RFC 9106's 64 MiB option.
-	if DefaultArgon2.Memory != 64*1024 || DefaultArgon2.Time < 3 {
+	// The default cost is what production uses: OWASP's 19 MiB × 2 passes.
+	if DefaultArgon2.Memory != 19*1024 || DefaultArgon2.Time != 2 || DefaultArgon2.Threads != 1 {
 		t.Fatalf("DefaultArgon2 = %+v", DefaultArgon2)
+	}
+	// A hash of other parameters is rehashed at the next sign-in; one of
+	// these is not.
+	if !NeedsRehash(h, DefaultArgon2) || NeedsRehash(h2, FastArgon2) || !NeedsRehash("plain", FastArgon2) {
+		t.Fatalf("NeedsRehash: %v %v", NeedsRehash(h, DefaultArgon2), NeedsRehash(h2, FastArgon2))
 	}
 }
 

@@ -207,10 +207,22 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 		}
 		return auth.Account{}, "", ErrBadCredentials
 	}
+	// A hash made with older cost parameters is replaced by one with today's.
+	rehash := ""
+	if auth.NeedsRehash(a.PasswordHash, db.argon2()) {
+		if rehash, err = auth.HashPassword(password, db.argon2()); err != nil {
+			return a, "", app.Internal(err, "login: rehash password")
+		}
+	}
 	token := auth.NewToken()
 	err = db.InTx(ctx, func(tx *Tx) error {
 		if err := tx.createSession(ctx, a, token, ip, userAgent); err != nil {
 			return err
+		}
+		if rehash != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE account SET password_hash = $2 WHERE id = $1`, a.ID, rehash); err != nil {
+				return app.Internal(err, "login: rehash password")
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE account SET last_login_at = $2, locked_until = NULL WHERE id = $1`,
 			a.ID, tx.Now); err != nil {

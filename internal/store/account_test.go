@@ -69,6 +69,43 @@ func TestAccountPasswordIsArgon2id(t *testing.T) {
 	})
 }
 
+// A password hashed with older cost parameters is rehashed with the
+// current ones at the next sign-in, and still signs in afterwards; a wrong
+// password changes nothing.
+func TestLoginRehashesOldCost(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := buildTree(t, db)
+		a := mkAccount(t, db, "li.si", auth.Office, &tr.countyA)
+		hash := func() string {
+			t.Helper()
+			got, err := db.FindAccountByID(ctx, app.System, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.PasswordHash
+		}
+		old := hash()
+		db.Argon2 = auth.Argon2Params{Memory: 2048, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+		if _, _, err := db.Login(ctx, "li.si", "Wrong-pass-2026", "10.0.0.2", "test"); err == nil {
+			t.Fatal("a wrong password signed in")
+		}
+		if hash() != old {
+			t.Fatal("a failed sign-in changed the hash")
+		}
+		if _, _, err := db.Login(ctx, "li.si", acctPassword, "10.0.0.2", "test"); err != nil {
+			t.Fatal(err)
+		}
+		now := hash()
+		if now == old || !strings.Contains(now, "$m=2048,t=1,p=1$") {
+			t.Fatalf("hash after sign-in %q, want the new cost", now)
+		}
+		if _, _, err := db.Login(ctx, "li.si", acctPassword, "10.0.0.2", "test"); err != nil || hash() != now {
+			t.Fatalf("second sign-in: %v, rehashed again: %v", err, hash() != now)
+		}
+	})
+}
+
 func TestLoginLockout(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
