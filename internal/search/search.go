@@ -252,8 +252,8 @@ func (q Query) FTS5(col string) string {
 // TSQuery renders the query as a PostgreSQL tsquery literal (cast with
 // ::tsquery, not parsed by a text search configuration): each phrase's
 // lexemes joined by <-> (followed by), the last one :* when a prefix,
-// phrases joined by &.
-func (q Query) TSQuery() string {
+// phrases joined by &. Every lexeme is prefixed with space (see TSVector).
+func (q Query) TSQuery(space string) string {
 	var b strings.Builder
 	for i, p := range q.Phrases {
 		if i > 0 {
@@ -264,7 +264,7 @@ func (q Query) TSQuery() string {
 			if j > 0 {
 				b.WriteString(" <-> ")
 			}
-			b.WriteString(quoteLexeme(t))
+			b.WriteString(quoteLexeme(space + t))
 			if p.Prefix && j == len(p.Tokens)-1 {
 				b.WriteString(":*")
 			}
@@ -275,8 +275,12 @@ func (q Query) TSQuery() string {
 }
 
 // TSVector renders tokens as a PostgreSQL tsvector literal with their
-// positions (1-based), cast with ::tsvector.
-func TSVector(tokens []string) string {
+// positions (1-based), cast with ::tsvector. Every lexeme is prefixed with
+// space (the store gives each kind of record its own, so that the GIN
+// index's posting lists and the planner's statistics are per kind and
+// word: a word common in topics and absent from households is estimated as
+// such, and the plan for each follows).
+func TSVector(space string, tokens []string) string {
 	pos := map[string][]int{}
 	var order []string
 	for i, t := range tokens {
@@ -292,7 +296,7 @@ func TSVector(tokens []string) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(quoteLexeme(t))
+		b.WriteString(quoteLexeme(space + t))
 		b.WriteByte(':')
 		for j, p := range pos[t] {
 			if j > 0 {

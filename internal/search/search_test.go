@@ -81,10 +81,10 @@ func TestRender(t *testing.T) {
 	if got, want := q.FTS5("body"), `body : "5g 基站" AND body : "政"*`; got != want {
 		t.Errorf("FTS5 = %s, want %s", got, want)
 	}
-	if got, want := q.TSQuery(), `('5g' <-> '基站') & ('政':*)`; got != want {
+	if got, want := q.TSQuery("t."), `('t.5g' <-> 't.基站') & ('t.政':*)`; got != want {
 		t.Errorf("TSQuery = %s, want %s", got, want)
 	}
-	if got, want := TSVector([]string{"政协", "协", "政协"}), `'政协':1,3 '协':2`; got != want {
+	if got, want := TSVector("t.", []string{"政协", "协", "政协"}), `'t.政协':1,3 't.协':2`; got != want {
 		t.Errorf("TSVector = %s, want %s", got, want)
 	}
 	if got, want := TagMatch("tags", []string{"o1", "kmember"}), `tags : "o1" AND tags : "kmember"`; got != want {
@@ -231,8 +231,8 @@ func FuzzParse(f *testing.F) {
 		if n := strings.Count(q.FTS5("body"), `"`); n%2 != 0 {
 			t.Fatalf("unbalanced FTS5 %s", q.FTS5("body"))
 		}
-		if n := strings.Count(q.TSQuery(), `'`); n%2 != 0 {
-			t.Fatalf("unbalanced tsquery %s", q.TSQuery())
+		if n := strings.Count(q.TSQuery("p."), `'`); n%2 != 0 {
+			t.Fatalf("unbalanced tsquery %s", q.TSQuery("p."))
 		}
 		Snippet(s, q, 40)
 	})

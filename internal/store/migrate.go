@@ -46,9 +46,14 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 	}
 	// Data derived in Go from the records, filled once every migration is in
 	// (its source queries read today's schema).
-	if slices.Contains(applied, searchMigration) {
+	if slices.Contains(applied, searchMigration) || db.Dialect == Postgres && slices.Contains(applied, searchKindWords) {
 		if err := db.RebuildSearch(ctx, nil); err != nil {
 			return applied, fmt.Errorf("migrate: fill the search index: %w", err)
+		}
+		if db.Dialect == Postgres {
+			if _, err := db.write.ExecContext(ctx, `ANALYZE search_doc`); err != nil {
+				return applied, fmt.Errorf("migrate: analyze the search index: %w", err)
+			}
 		}
 	}
 	return applied, nil
@@ -57,6 +62,9 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 // searchMigration creates the search index; applying it to a database with
 // records fills the index from them.
 const searchMigration = "0022_search.sql"
+
+// searchKindWords rewrites PostgreSQL's index with each kind's words apart.
+const searchKindWords = "0028_search_kind_words.sql"
 
 func (db *DB) applyMigration(ctx context.Context, name, body string) (bool, error) {
 	tx, err := db.write.BeginTx(ctx, nil)
