@@ -48,7 +48,10 @@ type ConsultStats struct {
 	States       []StateCount      `json:"states"`
 	Tiers        []org.Kind        `json:"tiers"` // the tiers present in the subtree, from the top
 	Overdue      []Topic           `json:"overdue"`
+	OverdueTotal int               `json:"overdue_total"` // Overdue may hold only the first of them
 	Outcomes     []OutcomeFeedback `json:"outcomes"`
+	// OutcomesTotal counts the outcomes; Outcomes may hold only the first.
+	OutcomesTotal int `json:"outcomes_total"`
 	WithFeedback int               `json:"with_feedback"`
 	NoFeedback   int               `json:"no_feedback"`
 	// Days from the step into consultation to the step into feedback,
@@ -59,15 +62,17 @@ type ConsultStats struct {
 }
 
 // FindConsultStats computes the figures for the subtree of orgID (the
-// actor's own when 0) and year (every year when 0).
-func (db *DB) FindConsultStats(ctx context.Context, actor app.Actor, orgID int64, year int) (ConsultStats, error) {
-	return db.consultStats(ctx, actor, orgID, year, true)
+// actor's own when 0) and year (every year when 0), with the first list
+// overdue topics and outcomes (every one when list is 0; the totals are
+// always whole: a province has thousands, which the page does not print).
+func (db *DB) FindConsultStats(ctx context.Context, actor app.Actor, orgID int64, year, list int) (ConsultStats, error) {
+	return db.consultStats(ctx, actor, orgID, year, list)
 }
 
-// consultStats is FindConsultStats; without overdue it leaves out the
-// overdue topics' list, which reads every topic of the subtree (the
-// dashboard counts, it does not list).
-func (db *DB) consultStats(ctx context.Context, actor app.Actor, orgID int64, year int, overdue bool) (ConsultStats, error) {
+// consultStats is FindConsultStats; with list < 0 it lists neither (the
+// overdue topics read every topic of the subtree; the dashboard counts
+// outcomes, it does not list them).
+func (db *DB) consultStats(ctx context.Context, actor app.Actor, orgID int64, year, list int) (ConsultStats, error) {
 	st := ConsultStats{Year: year}
 	path := actor.Path
 	if orgID == 0 {
@@ -87,12 +92,16 @@ func (db *DB) consultStats(ctx context.Context, actor app.Actor, orgID int64, ye
 		yearCond, args = ` AND t.year = $2`, append(args, year)
 	}
 	// Every topic's state and tier; the overdue ones in full.
-	if overdue {
-		topics, _, err := db.FindTopics(ctx, actor, TopicFilter{OrgID: orgID, Year: year, Overdue: true, Limit: 1 << 30})
+	if list >= 0 {
+		limit := list
+		if limit == 0 {
+			limit = 1 << 30
+		}
+		topics, total, err := db.FindTopics(ctx, actor, TopicFilter{OrgID: orgID, Year: year, Overdue: true, Limit: limit})
 		if err != nil {
 			return st, err
 		}
-		st.Overdue = topics
+		st.Overdue, st.OverdueTotal = topics, total
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT t.state, o.kind, t.committee_id, COUNT(*) FROM topic t
 		JOIN org o ON o.id = t.org_id WHERE o.path LIKE $1 || '%'`+yearCond+`
@@ -162,13 +171,13 @@ func (db *DB) consultStats(ctx context.Context, actor app.Actor, orgID int64, ye
 			st.Tiers = append(st.Tiers, k)
 		}
 	}
-	if err := db.outcomeFeedback(ctx, &st, yearCond, args); err != nil {
+	if err := db.outcomeFeedback(ctx, &st, yearCond, args, list); err != nil {
 		return st, err
 	}
 	return st, db.daysToFeedback(ctx, &st, yearCond, args)
 }
 
-func (db *DB) outcomeFeedback(ctx context.Context, st *ConsultStats, yearCond string, args []any) error {
+func (db *DB) outcomeFeedback(ctx context.Context, st *ConsultStats, yearCond string, args []any, list int) error {
 	today := db.Today().String()
 	rows, err := db.read.QueryContext(ctx, `SELECT oc.id, t.id, t.title, o.name, oc.kind, oc.title, oc.sent_on,
 		COUNT(a.id),
@@ -195,7 +204,9 @@ func (db *DB) outcomeFeedback(ctx context.Context, st *ConsultStats, yearCond st
 		} else {
 			st.NoFeedback++
 		}
-		st.Outcomes = append(st.Outcomes, f)
+		if st.OutcomesTotal++; list == 0 || len(st.Outcomes) < list {
+			st.Outcomes = append(st.Outcomes, f)
+		}
 	}
 	return app.Internal(rows.Err(), "outcome feedback")
 }

@@ -70,7 +70,7 @@ func TestConsultStats(t *testing.T) {
 			Source: consult.FromRoom})
 		*now = now.Add(61 * 24 * time.Hour)
 
-		st, err := db.FindConsultStats(ctx, office, 0, 2026)
+		st, err := db.FindConsultStats(ctx, office, 0, 2026, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,8 +104,19 @@ func TestConsultStats(t *testing.T) {
 		if st.FeedbackSamples != 2 || st.AvgDaysToFeedbackTenths != 155 {
 			t.Errorf("days to feedback: %d tenths over %d", st.AvgDaysToFeedbackTenths, st.FeedbackSamples)
 		}
-		// The township's own view has its topic and its village's.
-		ts, err := db.FindConsultStats(ctx, actorAt(tr.town), 0, 2026)
+		if st.OverdueTotal != 4 || st.OutcomesTotal != 3 {
+			t.Errorf("totals: %d overdue, %d outcomes", st.OverdueTotal, st.OutcomesTotal)
+		}
+		// The page's view: the first two of each, the totals and figures whole.
+		short, err := db.FindConsultStats(ctx, office, 0, 2026, 2)
+		if err != nil || len(short.Overdue) != 2 || short.OverdueTotal != 4 || len(short.Outcomes) != 2 ||
+			short.OutcomesTotal != 3 || short.WithFeedback != 2 || short.NoFeedback != 1 ||
+			short.Outcomes[0].OutcomeID != st.Outcomes[0].OutcomeID {
+			t.Errorf("short: %d/%d overdue, %d/%d outcomes, feedback %d/%d (%v)", len(short.Overdue), short.OverdueTotal,
+				len(short.Outcomes), short.OutcomesTotal, short.WithFeedback, short.NoFeedback, err)
+		}
+				// The township's own view has its topic and its village's.
+		ts, err := db.FindConsultStats(ctx, actorAt(tr.town), 0, 2026, 0)
 		if err != nil || ts.Topics != 2 || len(ts.Outcomes) != 1 {
 			t.Errorf("township stats: %d topics %d outcomes %v", ts.Topics, len(ts.Outcomes), err)
 		}

@@ -411,30 +411,31 @@ func (db *DB) FindTopics(ctx context.Context, actor app.Actor, f TopicFilter) ([
 		if f.Overdue && !t.Overdue {
 			continue
 		}
-		if err := db.upperProgress(ctx, actor, gs, &t); err != nil {
-			return nil, 0, err
-		}
 		kept = append(kept, t)
 	}
 	total := len(kept)
 	if !f.Overdue {
-		// The total without the overdue filter comes from a count, without
-		// the lead committee's join (at most one row a topic): the count is
-		// then read from the indexes alone (27 → 2 ms for 20,000 topics).
+		// The page came from the database. The total without the overdue
+		// filter comes from a count, without the lead committee's join (at
+		// most one row a topic): the count is then read from the indexes
+		// alone (27 → 2 ms for 20,000 topics).
 		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM topic t JOIN org o ON o.id = t.org_id WHERE `+
 			strings.Join(where, " AND "), args...).Scan(&total); err != nil {
 			return nil, 0, app.Internal(err, "count topics")
 		}
+	} else {
+		kept = kept[min(max(f.Offset, 0), len(kept)):]
+		kept = kept[:min(limit, len(kept))]
 	}
-	if !f.Overdue { // the page came from the database
-		return kept, total, nil
+	// The progress rolled up from lower tiers, for the page's topics only
+	// (queries per topic: 2,700 overdue topics of a province took seconds).
+	for i := range kept {
+		if err := db.upperProgress(ctx, actor, gs, &kept[i]); err != nil {
+			return nil, 0, err
+		}
 	}
-	if f.Offset >= len(kept) {
+	if len(kept) == 0 {
 		return nil, total, nil
-	}
-	kept = kept[f.Offset:]
-	if len(kept) > limit {
-		kept = kept[:limit]
 	}
 	return kept, total, nil
 }

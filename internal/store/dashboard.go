@@ -317,7 +317,7 @@ func (db *DB) dashTopics(ctx context.Context, actor app.Actor, d *Dashboard) err
 	index := map[string]int{}
 	tiers := map[org.Kind]int{}
 	for year := d.From.Y; year <= d.To.Y; year++ {
-		st, err := db.consultStats(ctx, actor, d.OrgID, year, false)
+		st, err := db.consultStats(ctx, actor, d.OrgID, year, -1)
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ import (
 func (s *Server) consultStatsRoutes() []Route {
 	read := auth.ConsultRead
 	return []Route{
-		{Method: "GET", Pattern: "/consult", Perm: read, Handle: s.consultStats},
+		{Method: "GET", Pattern: "/consult", Perm: read, Cache: cacheData, Handle: s.consultStats},
 		{Method: "GET", Pattern: "/consult/stats.xlsx", Perm: read, Handle: s.consultStatsXLSX},
 		{Method: "GET", Pattern: "/consult/topics.xlsx", Perm: read, Handle: s.consultTopicsXLSX},
 		{Method: "GET", Pattern: "/api/v1/consult/stats", Perm: read, API: true, Doc: &APIDoc{Tag: "协商",
@@ -43,13 +43,19 @@ func daysText(tenths int) string {
 	return strconv.Itoa(tenths/10) + "." + strconv.Itoa(tenths%10)
 }
 
-func (s *Server) readConsultStats(r *http.Request) (store.ConsultStats, error) {
-	return s.db.FindConsultStats(r.Context(), actor(r), queryID(r, "org_id"), queryInt(r, "year", 0, 2100))
+// readConsultStats reads the figures with the first list overdue topics
+// and outcomes (0: all of them, for the API and the workbook).
+func (s *Server) readConsultStats(r *http.Request, list int) (store.ConsultStats, error) {
+	return s.db.FindConsultStats(r.Context(), actor(r), queryID(r, "org_id"), queryInt(r, "year", 0, 2100), list)
 }
+
+// consultPageList is how many overdue topics and outcomes the page lists;
+// the rest are on the topic list (超期) and in the workbook.
+const consultPageList = 50
 
 func (s *Server) consultStats(w http.ResponseWriter, r *http.Request) error {
 	ctx, a, q := r.Context(), actor(r), r.URL.Query()
-	st, err := s.readConsultStats(r)
+	st, err := s.readConsultStats(r, consultPageList)
 	if err != nil {
 		return err
 	}
@@ -58,7 +64,8 @@ func (s *Server) consultStats(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := view.ConsultStats{OrgName: st.OrgName, Year: "全部年度", Topics: st.Topics, WithFeedback: st.WithFeedback,
-		NoFeedback: st.NoFeedback, Samples: st.FeedbackSamples, Query: q.Encode()}
+		NoFeedback: st.NoFeedback, Samples: st.FeedbackSamples, Query: q.Encode(), OverdueTotal: st.OverdueTotal,
+		OutcomesTotal: st.OutcomesTotal}
 	if st.Year != 0 {
 		d.Year = strconv.Itoa(st.Year) + "年"
 	}
@@ -101,7 +108,7 @@ func (s *Server) consultStats(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiConsultStats(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.readConsultStats(r)
+	st, err := s.readConsultStats(r, 0)
 	if err != nil {
 		return err
 	}
@@ -111,7 +118,7 @@ func (s *Server) apiConsultStats(w http.ResponseWriter, r *http.Request) error {
 
 // consultStatsXLSX writes the page's three tables as sheets.
 func (s *Server) consultStatsXLSX(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.readConsultStats(r)
+	st, err := s.readConsultStats(r, 0)
 	if err != nil {
 		return err
 	}
