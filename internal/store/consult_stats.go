@@ -52,8 +52,8 @@ type ConsultStats struct {
 	Outcomes     []OutcomeFeedback `json:"outcomes"`
 	// OutcomesTotal counts the outcomes; Outcomes may hold only the first.
 	OutcomesTotal int `json:"outcomes_total"`
-	WithFeedback int               `json:"with_feedback"`
-	NoFeedback   int               `json:"no_feedback"`
+	WithFeedback  int `json:"with_feedback"`
+	NoFeedback    int `json:"no_feedback"`
 	// Days from the step into consultation to the step into feedback,
 	// averaged over the topics that took both (tenths of a day), and how
 	// many topics that is.

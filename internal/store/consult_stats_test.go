@@ -115,7 +115,7 @@ func TestConsultStats(t *testing.T) {
 			t.Errorf("short: %d/%d overdue, %d/%d outcomes, feedback %d/%d (%v)", len(short.Overdue), short.OverdueTotal,
 				len(short.Outcomes), short.OutcomesTotal, short.WithFeedback, short.NoFeedback, err)
 		}
-				// The township's own view has its topic and its village's.
+		// The township's own view has its topic and its village's.
 		ts, err := db.FindConsultStats(ctx, actorAt(tr.town), 0, 2026, 0)
 		if err != nil || ts.Topics != 2 || len(ts.Outcomes) != 1 {
 			t.Errorf("township stats: %d topics %d outcomes %v", ts.Topics, len(ts.Outcomes), err)
