@@ -104,6 +104,11 @@ func TestConsultStats(t *testing.T) {
 		if st.FeedbackSamples != 2 || st.AvgDaysToFeedbackTenths != 155 {
 			t.Errorf("days to feedback: %d tenths over %d", st.AvgDaysToFeedbackTenths, st.FeedbackSamples)
 		}
+		// The dashboard counts the same topics and outcomes without listing them.
+		d, err := db.FindDashboard(ctx, office, 0, app.MustDate("2026-01-01"), app.MustDate("2026-12-31"))
+		if err != nil || d.Topics != 4 || d.Outcomes != 3 || d.WithFeedback != 2 {
+			t.Errorf("the dashboard's topics %d, outcomes %d, with feedback %d: %v", d.Topics, d.Outcomes, d.WithFeedback, err)
+		}
 		// The township's own view has its topic and its village's.
 		ts, err := db.FindConsultStats(ctx, actorAt(tr.town), 0, 2026)
 		if err != nil || ts.Topics != 2 || len(ts.Outcomes) != 1 {

@@ -65,6 +65,16 @@ func BenchmarkWorldDashboard(b *testing.B) {
 			}
 		}
 	})
+	d, err := db.FindDashboard(ctx, a, cityID, from, to)
+	if err != nil || d.Assist == nil || d.Assist.Figures != f.Figures {
+		b.Fatalf("dashboard %+v %v", d.Assist, err)
+	}
+	st, err := db.FindConsultStats(ctx, a, cityID, 2026)
+	if err != nil || d.Topics != st.Topics || d.WithFeedback != st.WithFeedback || d.Outcomes != st.WithFeedback+st.NoFeedback {
+		b.Fatalf("dashboard topics %d %d/%d, stats %d %d+%d %v", d.Topics, d.WithFeedback, d.Outcomes, st.Topics,
+			st.WithFeedback, st.NoFeedback, err)
+	}
+	b.Logf("topics %d, outcomes %d with feedback %d; rooms %+v", d.Topics, d.Outcomes, d.WithFeedback, d.Rooms)
 	b.Run("dashboard", func(b *testing.B) {
 		for range b.N {
 			if _, err := db.FindDashboard(ctx, a, cityID, from, to); err != nil {
