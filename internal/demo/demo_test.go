@@ -649,7 +649,7 @@ func checkConsult(t *testing.T, db *store.DB, city, county org.Org) {
 	if len(declined) != 3 {
 		t.Errorf("declined suggestions: %d", len(declined))
 	}
-	st, err := db.FindConsultStats(ctx, app.System, city.ID, 2026)
+	st, err := db.FindConsultStats(ctx, app.System, city.ID, 2026, 0)
 	if err != nil || st.WithFeedback != 1 || st.NoFeedback != 1 || st.FeedbackSamples != 1 {
 		t.Errorf("figures: with %d, without %d, samples %d (%v)", st.WithFeedback, st.NoFeedback, st.FeedbackSamples, err)
 	}

@@ -86,45 +86,50 @@ func (p AssistPeriod) periodKey() (string, error) {
 
 // FindAssistFigures gives the figures for orgID's subtree (the actor's own
 // organisation when 0) over a month, a quarter or a year, from the rollups
-// (assist_rollup.go): a county with 50,000 households reads a few thousand
-// rows. who names the organisation in the sentence ("县政协"; the
-// organisation's short name when empty).
+// (assist_rollup.go): a township sums its organisations' rows, a committee
+// (or a city, or the platform) its committees' — a few rows each. who names
+// the organisation in the sentence ("县政协"; the organisation's short name
+// when empty).
 func (db *DB) FindAssistFigures(ctx context.Context, actor app.Actor, orgID int64, p AssistPeriod, who string) (AssistFigures, error) {
+	return db.assistFigures(ctx, actor, orgID, p, who, false)
+}
+
+// assistFigures is FindAssistFigures, from the organisations' rollups
+// whatever the organisation when byOrgs (the committee rollups' oracle in
+// the tests).
+func (db *DB) assistFigures(ctx context.Context, actor app.Actor, orgID int64, p AssistPeriod, who string, byOrgs bool) (AssistFigures, error) {
 	out := AssistFigures{Period: p}
 	key, err := p.periodKey()
 	if err != nil {
 		return out, err
 	}
-	path, _, err := db.assistScope(ctx, actor, orgID, &out, &who)
+	path, committees, err := db.assistScope(ctx, actor, orgID, &out, &who)
 	if err != nil {
 		return out, err
 	}
 	end, _ := p.LastDay()
 	last := end.String()
 	f := &out.Figures
-	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.households), 0), COALESCE(SUM(s.persons), 0),
-		COALESCE(SUM(s.paired), 0), COALESCE(SUM(s.paired_persons), 0)
-		FROM assist_org_stock s JOIN org o ON o.id = s.org_id WHERE o.path LIKE $1 || '%' AND s.month <= $2`,
-		path, p.To).Scan(&f.Registered, new(int), &f.Paired, &f.Persons)
-	if err != nil {
+	q := orgRollups
+	if committees && !byOrgs {
+		q = committeeRollups
+	}
+	if err := db.read.QueryRowContext(ctx, q.stock, path, p.To).Scan(&f.Registered, new(int), &f.Paired, &f.Persons); err != nil {
 		return out, app.Internal(err, "assist stock")
 	}
-	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(r.visited), 0), COALESCE(SUM(r.aided), 0),
-		COALESCE(SUM(r.aid_fen), 0), COALESCE(SUM(r.raised), 0), COALESCE(SUM(r.solved), 0)
-		FROM assist_org_period r JOIN org o ON o.id = r.org_id WHERE o.path LIKE $1 || '%' AND r.period = $2`,
-		path, key).Scan(&f.Visited, &f.Aided, &f.AidFen, &f.ProblemsRaised, &f.ProblemsSolved)
+	err = db.read.QueryRowContext(ctx, q.period, path, key).
+		Scan(&f.Visited, &f.Aided, &f.AidFen, &f.ProblemsRaised, &f.ProblemsSolved)
 	if err != nil {
 		return out, app.Internal(err, "assist period")
 	}
-	if f.Cadres, err = db.assistCadres(ctx, out.OrgID, path, p.To); err != nil {
-		return out, err
+	if err := db.read.QueryRowContext(ctx, q.cadres, path, p.To).Scan(&f.Cadres); err != nil {
+		return out, app.Internal(err, "assist cadres")
 	}
 	from, _ := p.firstDay()
 	if err := db.enterpriseFigures(ctx, f, path, from.String(), last); err != nil {
 		return out, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT c.category FROM assist_org_category c JOIN org o ON o.id = c.org_id
-		WHERE o.path LIKE $1 || '%' AND c.month <= $2 GROUP BY c.category HAVING SUM(c.persons) > 0`, path, p.To)
+	rows, err := db.read.QueryContext(ctx, q.kinds, path, p.To)
 	if err != nil {
 		return out, app.Internal(err, "assist kinds")
 	}
@@ -146,40 +151,70 @@ func (db *DB) FindAssistFigures(ctx context.Context, actor app.Actor, orgID int6
 	return out, db.assistSentences(ctx, &out, who)
 }
 
-// assistCadres counts the cadres paired with registered households of an
-// organisation at the end of month, from assist_org_cadre: the
-// organisation's own rows, and for an organisation above committees
-// (a city) those of the committees below it (the platform: all committees).
-func (db *DB) assistCadres(ctx context.Context, orgID int64, path, month string) (int, error) {
-	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT c.org_id, c.cadre_id FROM assist_org_cadre c
-		WHERE c.org_id IN (SELECT o.id FROM org o WHERE o.id = $1 OR (o.path LIKE $2 || '%' AND o.id = o.committee_id))
-		AND c.month <= $3 GROUP BY c.org_id, c.cadre_id HAVING SUM(c.households) > 0) x`, orgID, path, month).Scan(&n)
-	return n, app.Internal(err, "assist cadres")
-}
+// assistRollupQueries read the figures of a subtree ($1, its path) from the
+// rollups as they stand at the end of month $2 (the period $2 for period):
+// the stock, the period's counts, the cadres paired and the categories
+// present.
+type assistRollupQueries struct{ stock, period, cadres, kinds string }
 
-// assistScope resolves the organisation of the figures: its path, and its
-// id when it is a committee (whose pairings can be counted by committee).
-func (db *DB) assistScope(ctx context.Context, actor app.Actor, orgID int64, out *AssistFigures, who *string) (string, int64, error) {
+var (
+	// orgRollups sums the rows of the subtree's organisations. A cadre
+	// counts at the organisation itself (path $1), and at each committee
+	// below it (the cadre rows are kept up to the committee).
+	orgRollups = assistRollupQueries{
+		stock: `SELECT COALESCE(SUM(s.households), 0), COALESCE(SUM(s.persons), 0),
+			COALESCE(SUM(s.paired), 0), COALESCE(SUM(s.paired_persons), 0)
+			FROM assist_org_stock s JOIN org o ON o.id = s.org_id WHERE o.path LIKE $1 || '%' AND s.month <= $2`,
+		period: `SELECT COALESCE(SUM(r.visited), 0), COALESCE(SUM(r.aided), 0),
+			COALESCE(SUM(r.aid_fen), 0), COALESCE(SUM(r.raised), 0), COALESCE(SUM(r.solved), 0)
+			FROM assist_org_period r JOIN org o ON o.id = r.org_id WHERE o.path LIKE $1 || '%' AND r.period = $2`,
+		cadres: `SELECT COUNT(*) FROM (SELECT c.org_id, c.cadre_id FROM assist_org_cadre c
+			WHERE c.org_id IN (SELECT o.id FROM org o WHERE o.path LIKE $1 || '%' AND (o.path = $1 OR o.id = o.committee_id))
+			AND c.month <= $2 GROUP BY c.org_id, c.cadre_id HAVING SUM(c.households) > 0) x`,
+		kinds: `SELECT c.category FROM assist_org_category c JOIN org o ON o.id = c.org_id
+			WHERE o.path LIKE $1 || '%' AND c.month <= $2 GROUP BY c.category HAVING SUM(c.persons) > 0`,
+	}
+	// committeeRollups sums the rows of the committees in the subtree, for
+	// a subtree that is whole committees (a committee, or the platform):
+	// the same figures as orgRollups there (migration 0026).
+	committeeRollups = assistRollupQueries{
+		stock: `SELECT COALESCE(SUM(households), 0), COALESCE(SUM(persons), 0),
+			COALESCE(SUM(paired), 0), COALESCE(SUM(paired_persons), 0)
+			FROM assist_committee_stock WHERE ` + inCommittees + ` AND month <= $2`,
+		period: `SELECT COALESCE(SUM(visited), 0), COALESCE(SUM(aided), 0),
+			COALESCE(SUM(aid_fen), 0), COALESCE(SUM(raised), 0), COALESCE(SUM(solved), 0)
+			FROM assist_committee_period WHERE ` + inCommittees + ` AND period = $2`,
+		cadres: `SELECT COALESCE(SUM(cadres), 0) FROM assist_committee_cadres WHERE ` + inCommittees + `
+			AND month <= $2`,
+		kinds: `SELECT category FROM assist_committee_category WHERE ` + inCommittees + ` AND month <= $2
+			GROUP BY category HAVING SUM(persons) > 0`,
+	}
+)
+
+// inCommittees keeps the committee rollups' rows of the committees below
+// path $1.
+const inCommittees = `committee_id IN (SELECT id FROM org WHERE kind IN ('city', 'county') AND path LIKE $1 || '%')`
+
+// assistScope resolves the organisation of the figures: its path, and
+// whether its subtree is whole committees (a committee, or the platform),
+// whose figures the committee rollups hold.
+func (db *DB) assistScope(ctx context.Context, actor app.Actor, orgID int64, out *AssistFigures, who *string) (string, bool, error) {
 	if orgID == 0 {
 		orgID = actor.OrgID
 	}
 	if orgID == 0 {
 		out.OrgName = "全平台"
-		return actor.Path, 0, nil
+		return actor.Path, actor.Path == "/" || actor.Path == "", nil
 	}
 	o, err := findOrg(ctx, db.read, actor, orgID)
 	if err != nil {
-		return "", 0, err
+		return "", false, err
 	}
 	out.OrgID, out.OrgName = o.ID, o.Name
 	if *who == "" {
 		*who = o.WrittenName()
 	}
-	if o.IsCommittee() {
-		return o.Path, o.ID, nil
-	}
-	return o.Path, 0, nil
+	return o.Path, o.IsCommittee(), nil
 }
 
 // enterpriseFigures counts the liaison figures: enterprises and people

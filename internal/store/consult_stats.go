@@ -69,9 +69,11 @@ func (db *DB) FindConsultStats(ctx context.Context, actor app.Actor, orgID int64
 	return db.consultStats(ctx, actor, orgID, year, list)
 }
 
-// consultStats is FindConsultStats; with list < 0 it lists neither (the
-// overdue topics read every topic of the subtree; the dashboard counts
-// outcomes, it does not list them).
+// consultStats is FindConsultStats; with list < 0 it counts only — the
+// topics by state and tier and the outcomes with and without feedback —
+// and leaves out the overdue topics, the outcomes' list and the days to
+// feedback, which read every topic, outcome and step of the subtree (the
+// dashboard counts, it does not list).
 func (db *DB) consultStats(ctx context.Context, actor app.Actor, orgID int64, year, list int) (ConsultStats, error) {
 	st := ConsultStats{Year: year}
 	path := actor.Path
@@ -171,10 +173,27 @@ func (db *DB) consultStats(ctx context.Context, actor app.Actor, orgID int64, ye
 			st.Tiers = append(st.Tiers, k)
 		}
 	}
+	if list < 0 {
+		return st, db.countFeedback(ctx, &st, yearCond, args)
+	}
 	if err := db.outcomeFeedback(ctx, &st, yearCond, args, list); err != nil {
 		return st, err
 	}
 	return st, db.daysToFeedback(ctx, &st, yearCond, args)
+}
+
+// countFeedback counts the outcomes with and without feedback
+// (OutcomeFeedback.HasFeedback) as outcomeFeedback does, without listing
+// them.
+func (db *DB) countFeedback(ctx context.Context, st *ConsultStats, yearCond string, args []any) error {
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN units > 0 AND replied = units THEN 1 ELSE 0 END), 0),
+		COUNT(*) FROM (SELECT oc.id, COUNT(a.id) AS units,
+			COALESCE(SUM(CASE WHEN a.status IN ('replied', 'accepted') THEN 1 ELSE 0 END), 0) AS replied
+		FROM topic_outcome oc JOIN topic t ON t.id = oc.topic_id JOIN org o ON o.id = t.org_id
+		LEFT JOIN topic_assignment a ON a.outcome_id = oc.id
+		WHERE o.path LIKE $1 || '%'`+yearCond+` GROUP BY oc.id) x`, args...).Scan(&st.WithFeedback, &st.OutcomesTotal)
+	st.NoFeedback = st.OutcomesTotal - st.WithFeedback
+	return app.Internal(err, "count feedback")
 }
 
 func (db *DB) outcomeFeedback(ctx context.Context, st *ConsultStats, yearCond string, args []any, list int) error {

@@ -115,6 +115,11 @@ func TestConsultStats(t *testing.T) {
 			t.Errorf("short: %d/%d overdue, %d/%d outcomes, feedback %d/%d (%v)", len(short.Overdue), short.OverdueTotal,
 				len(short.Outcomes), short.OutcomesTotal, short.WithFeedback, short.NoFeedback, err)
 		}
+		// The dashboard counts the same topics and outcomes without listing them.
+		d, err := db.FindDashboard(ctx, office, 0, app.MustDate("2026-01-01"), app.MustDate("2026-12-31"))
+		if err != nil || d.Topics != 4 || d.Outcomes != 3 || d.WithFeedback != 2 {
+			t.Errorf("the dashboard's topics %d, outcomes %d, with feedback %d: %v", d.Topics, d.Outcomes, d.WithFeedback, err)
+		}
 		// The township's own view has its topic and its village's.
 		ts, err := db.FindConsultStats(ctx, actorAt(tr.town), 0, 2026, 0)
 		if err != nil || ts.Topics != 2 || len(ts.Outcomes) != 1 {

@@ -173,7 +173,7 @@ func (db *DB) FindDashboard(ctx context.Context, actor app.Actor, orgID int64, f
 	if err := db.dashTopics(ctx, actor, &d); err != nil {
 		return d, err
 	}
-	if err := db.dashRooms(ctx, actor, &d); err != nil {
+	if err := db.dashRooms(ctx, actor, &d, path); err != nil {
 		return d, err
 	}
 	if p, ok := AssistPeriodOf(from, to); ok {
@@ -347,21 +347,67 @@ func (db *DB) dashTopics(ctx context.Context, actor app.Actor, d *Dashboard) err
 }
 
 // dashRooms picks the organisation's coverage and its children's from
-// RoomCoverage (the actor's whole subtree).
-func (db *DB) dashRooms(ctx context.Context, actor app.Actor, d *Dashboard) error {
-	cov, err := db.RoomCoverage(ctx, actor)
+// the coverage of its subtree (path): RoomCoverage's figures for them, with
+// only what the coverage needs read of the subtree's organisations (a
+// province's city has 3,161) and the rows shown read in full.
+func (db *DB) dashRooms(ctx context.Context, actor app.Actor, d *Dashboard, path string) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name FROM org o
+		WHERE o.path LIKE $1 || '%' AND o.archived = FALSE ORDER BY o.depth, o.sort, o.id`, path)
+	if err != nil {
+		return app.Internal(err, "dashboard rooms")
+	}
+	var orgs []org.Org
+	for rows.Next() {
+		var o org.Org
+		if err := rows.Scan(&o.ID, &o.ParentID, &o.Kind, &o.Name); err != nil {
+			rows.Close()
+			return app.Internal(err, "dashboard rooms")
+		}
+		orgs = append(orgs, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return app.Internal(err, "dashboard rooms")
+	}
+	rooms, err := db.activeRooms(ctx, actor.Path)
 	if err != nil {
 		return err
 	}
+	cov := consult.ComputeCoverage(orgs, rooms)
+	var shown []int64
 	for i, c := range cov {
 		switch {
 		case d.OrgID != 0 && c.Org.ID == d.OrgID:
 			d.Rooms = &cov[i]
+			shown = append(shown, c.Org.ID)
 		case d.OrgID != 0 && c.Org.ParentID == d.OrgID, d.OrgID == 0 && c.Org.ParentID == 0:
 			d.RoomsBelow = append(d.RoomsBelow, c)
+			shown = append(shown, c.Org.ID)
 		}
 	}
-	return nil
+	if len(shown) == 0 {
+		return nil
+	}
+	full := map[int64]org.Org{}
+	rows, err = db.read.QueryContext(ctx, `SELECT `+orgColumns+` FROM org o WHERE o.id IN (`+idList(shown)+`)`)
+	if err != nil {
+		return app.Internal(err, "dashboard rooms")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o org.Org
+		if err := scanOrg(rows, &o); err != nil {
+			return app.Internal(err, "dashboard rooms")
+		}
+		full[o.ID] = o
+	}
+	if d.Rooms != nil {
+		d.Rooms.Org = full[d.Rooms.Org.ID]
+	}
+	for i := range d.RoomsBelow {
+		d.RoomsBelow[i].Org = full[d.RoomsBelow[i].Org.ID]
+	}
+	return app.Internal(rows.Err(), "dashboard rooms")
 }
 
 // dashProposals counts the proposals submitted in the period, those filed

@@ -244,6 +244,12 @@ func (db *DB) MoveOrg(ctx context.Context, actor app.Actor, id, newParentID int6
 				AND kind NOT IN ('city', 'county')`, parent.CommitteeID, newPath); err != nil {
 				return app.Internal(err, "move org: committee")
 			}
+			// The committees' assistance rollups follow their organisations.
+			for _, c := range []int64{node.CommitteeID, parent.CommitteeID} {
+				if err := tx.recountCommitteeAssist(ctx, c); err != nil {
+					return err
+				}
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO org_move (committee_id, org_id, from_parent_id, to_parent_id,
 			from_path, to_path, reason, moved_at, account_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

@@ -730,9 +730,19 @@ func (db *DB) RoomCoverage(ctx context.Context, actor app.Actor) ([]consult.Cove
 	if err != nil {
 		return nil, err
 	}
+	rooms, err := db.activeRooms(ctx, actor.Path)
+	if err != nil {
+		return nil, err
+	}
+	return consult.ComputeCoverage(orgs, rooms), nil
+}
+
+// activeRooms reads the active rooms of a subtree with the villages each
+// serves, for ComputeCoverage.
+func (db *DB) activeRooms(ctx context.Context, path string) ([]consult.Room, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.org_id, COALESCE(rv.village_id, 0) FROM room r
 		JOIN org o ON o.id = r.org_id LEFT JOIN room_village rv ON rv.room_id = r.id
-		WHERE o.path LIKE $1 || '%' AND r.archived = FALSE ORDER BY r.id`, actor.Path)
+		WHERE o.path LIKE $1 || '%' AND r.archived = FALSE ORDER BY r.id`, path)
 	if err != nil {
 		return nil, app.Internal(err, "room coverage")
 	}
@@ -751,8 +761,5 @@ func (db *DB) RoomCoverage(ctx context.Context, actor app.Actor) ([]consult.Cove
 			r.Villages = append(r.Villages, consult.Ref{ID: village})
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, app.Internal(err, "room coverage")
-	}
-	return consult.ComputeCoverage(orgs, rooms), nil
+	return rooms, app.Internal(rows.Err(), "room coverage")
 }
