@@ -66,7 +66,7 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := s.orgOptions(r, "全部组织")
+	orgFields, err := s.orgFilter(r, "org", "所属组织", "全部组织")
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	l := view.AccountList{Rows: rows, Org: q.Get("org"), Role: q.Get("role"), Status: q.Get("status"), Name: f.Name,
-		OrgOptions: orgs, RoleOptions: roleOptions(auth.Roles, "全部角色"), Query: keep,
+		OrgFields: orgFields, RoleOptions: roleOptions(auth.Roles, "全部角色"), Query: keep,
 		Pager: view.Pager{Total: total, Offset: f.Offset, Limit: f.Limit, Query: keep, Path: "/accounts"}}
 	return render(w, r, http.StatusOK, view.Accounts(withExport(page(r, "账号", "accounts"), r, "/accounts.xlsx"), l))
 }

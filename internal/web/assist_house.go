@@ -85,13 +85,16 @@ func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
+	orgFields, err := s.orgFilter(r, "org_id", "所在单位", "全部")
+	if err != nil {
+		return err
+	}
 	d := view.HouseholdList{Query: q.Encode(), CanWrite: can(r, auth.AssistWrite), Pager: view.Pager{Total: total, Offset: f.Offset,
-		Limit: f.Limit, Query: q}, Filter: []view.Field{
-		{Name: "org_id", Label: "所在单位", Value: q.Get("org_id"), Options: s.assistOrgOptions(r, "全部")},
+		Limit: f.Limit, Query: q}, Filter: append(orgFields, []view.Field{
 		{Name: "category", Label: "类别", Value: q.Get("category"), Options: assistCategoryOptions("全部")},
 		{Name: "paired", Label: "结对", Value: q.Get("paired"), Options: []view.Option{{Value: "", Label: "全部"},
 			{Value: "yes", Label: "已结对"}, {Value: "no", Label: "未结对"}}},
-		{Name: "q", Label: "户主", Value: q.Get("q")}}}
+		{Name: "q", Label: "户主", Value: q.Get("q")}}...)}
 	for _, h := range hs {
 		d.Rows = append(d.Rows, view.HouseholdRow{ID: h.ID, HeadName: h.HeadName, OrgName: h.OrgName, Phone: h.Phone,
 			Persons: h.PersonCount, Categories: strings.Join(h.CategoryLabels(), "、"), Cadres: h.Cadres})
@@ -651,16 +654,19 @@ func (s *Server) renderProblemList(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	q := r.URL.Query()
+	orgFields, err := s.orgFilter(r, "org_id", "所在单位", "全部")
+	if err != nil {
+		return err
+	}
 	d := view.SimpleList{Intro: "帮扶对象的急难愁盼问题、包联企业的需求问题清单和遍访发现的问题。",
 		Head:  []string{"问题", "所属", "类别", "协助部门", "状态", "提出日期", "办理情况"},
 		Empty: "没有符合条件的问题。", Pager: &view.Pager{Total: total, Offset: f.Offset, Limit: f.Limit, Query: q},
-		Filter: []view.Field{
-			{Name: "org_id", Label: "所在单位", Value: q.Get("org_id"), Options: s.assistOrgOptions(r, "全部")},
+		Filter: append(orgFields, []view.Field{
 			{Name: "status", Label: "状态", Value: q.Get("status"), Options: problemStatusOptions("全部")},
 			{Name: "kind", Label: "类型", Value: q.Get("kind"), Options: []view.Option{{Value: "", Label: "全部"},
 				{Value: "household", Label: "帮扶对象"}, {Value: "enterprise", Label: "企业"}, {Value: "campaign", Label: "遍访"}}},
 			{Name: "from", Label: "提出日期自", Type: "date", Value: q.Get("from")},
-			{Name: "to", Label: "至", Type: "date", Value: q.Get("to")}}}
+			{Name: "to", Label: "至", Type: "date", Value: q.Get("to")}}...)}
 	for _, p := range ps {
 		res := p.Resolution
 		if !p.ResolvedOn.IsZero() {

@@ -73,7 +73,7 @@ func (s *Server) topicList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := s.topicOrgOptions(ctx, a)
+	orgFields, err := s.orgFilter(r, "org_id", "组织", "全部")
 	if err != nil {
 		return err
 	}
@@ -86,14 +86,12 @@ func (s *Server) topicList(w http.ResponseWriter, r *http.Request) error {
 	for _, st := range g.States {
 		states = append(states, view.Option{Value: st.Code, Label: st.Label})
 	}
-	d.Filters = []view.Field{
-		{Name: "q", Label: "议题名称", Value: q.Get("q")},
-		{Name: "org_id", Label: "组织", Value: q.Get("org_id"), Options: append([]view.Option{{Label: "全部"}}, orgs...)},
+	d.Filters = append(append([]view.Field{{Name: "q", Label: "议题名称", Value: q.Get("q")}}, orgFields...), []view.Field{
 		{Name: "year", Label: "年度", Value: q.Get("year"), Options: yearOptions(s.db.Today().Y)},
 		{Name: "state", Label: "状态", Value: q.Get("state"), Options: states},
 		{Name: "form", Label: "协商形式", Value: q.Get("form"), Options: formOptions("全部")},
 		{Name: "overdue", Label: "超期", Value: q.Get("overdue"), Options: []view.Option{{Label: "全部"}, {Value: "1", Label: "仅超期"}}},
-	}
+	}...)
 	rest := url.Values{}
 	for k, v := range q {
 		if k != "offset" {

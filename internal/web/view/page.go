@@ -34,6 +34,31 @@ type User struct {
 type Option struct {
 	Value string
 	Label string
+	// Group puts the option in an <optgroup> of that label (consecutive
+	// options of one group share it), e.g. a picker's search results.
+	Group string
+	// Disabled shows a note that cannot be chosen ("请输入更多字缩小范围").
+	Disabled bool
+}
+
+// optionGroup is a run of options outside any group (Label "") or of one
+// group.
+type optionGroup struct {
+	Label   string
+	Options []Option
+}
+
+// groupOptions splits options into runs by Group.
+func groupOptions(opts []Option) []optionGroup {
+	var out []optionGroup
+	for _, o := range opts {
+		if n := len(out); n > 0 && out[n-1].Label == o.Group {
+			out[n-1].Options = append(out[n-1].Options, o)
+			continue
+		}
+		out = append(out, optionGroup{Label: o.Group, Options: []Option{o}})
+	}
+	return out
 }
 
 // Field describes one form input.
