@@ -68,15 +68,6 @@ func (s *Server) assistOrgOptions(r *http.Request, first string) []view.Option {
 	return opts
 }
 
-func (s *Server) cadreOptions(r *http.Request, first string) []view.Option {
-	opts := []view.Option{{Value: "", Label: first}}
-	cs, _ := s.db.FindCadres(r.Context(), actor(r), store.CadreFilter{Active: true})
-	for _, c := range cs {
-		opts = append(opts, view.Option{Value: app.Itoa(c.ID), Label: c.Name + "（" + c.OrgName + "）"})
-	}
-	return opts
-}
-
 func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 	f := householdFilter(r)
 	f.Purpose = "查看帮扶对象名单"
@@ -299,19 +290,33 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 		d.Problems = append(d.Problems, view.SimpleRow{Href: "/problems?household_id=" + app.Itoa(id),
 			Cells: []string{p.Description, p.CategoryLabel, p.Department, p.StatusLabel, p.RaisedOn.String()}})
 	}
-	var cadres []view.Option // every active cadre in scope, read once for both forms
-	cadreOptions := func() []view.Option {
-		if cadres == nil {
-			cadres = s.cadreOptions(r, "请选择")
+	// Both forms' pickers: the cadres of the household's township and those
+	// found by name, read once.
+	var picker *cadrePicker
+	cadreOptions := func() ([]view.Option, error) {
+		if picker == nil {
+			var err error
+			if picker, err = s.newCadrePicker(r, h.OrgID, "cadre_id"); err != nil {
+				return nil, err
+			}
 		}
-		return cadres
+		return picker.Options("请选择"), nil
+	}
+	var keep url.Values
+	if p := r.URL.Query().Get("purpose"); p != "" {
+		keep = url.Values{"purpose": {p}}
 	}
 	if d.CanWrite {
 		d.PersonForm = &view.AssistForm{Title: "新增家庭成员", Action: "/households/" + app.Itoa(id) + "/persons",
 			Fields: householdPersonFields(store.PersonInput{}, ""), Submit: "添加"}
+		opts, err := cadreOptions()
+		if err != nil {
+			return err
+		}
 		d.PairForm = &view.AssistForm{Title: "结对", Action: "/households/" + app.Itoa(id) + "/pairings", Submit: "建立结对",
-			Fields: []view.Field{{Name: "cadre_id", Label: "帮扶干部", Required: true, Options: cadreOptions()},
-				{Name: "starts_on", Label: "开始日期", Type: "date", Required: true, Value: s.db.Today().String()}}}
+			Fields: []view.Field{{Name: "cadre_id", Label: "帮扶干部", Required: true, Options: opts},
+				{Name: "starts_on", Label: "开始日期", Type: "date", Required: true, Value: s.db.Today().String()}},
+			Search: picker.Search("/households/"+app.Itoa(id), keep)}
 	}
 	if can(r, auth.AssistVisit) && (paired || d.CanWrite) {
 		rules, _ := s.db.FindAssistRules(ctx, a, h.CommitteeID)
@@ -320,8 +325,16 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 			occ = append(occ, view.Option{Value: o.Code, Label: o.Label})
 		}
 		fields := []view.Field{{Name: "household_id", Type: "hidden", Value: app.Itoa(id)}}
+		var search *view.PickerSearch
 		if !paired {
-			fields = append(fields, view.Field{Name: "cadre_id", Label: "走访干部", Required: true, Options: cadreOptions()})
+			opts, err := cadreOptions()
+			if err != nil {
+				return err
+			}
+			fields = append(fields, view.Field{Name: "cadre_id", Label: "走访干部", Required: true, Options: opts})
+			if d.PairForm == nil {
+				search = picker.Search("/households/"+app.Itoa(id), keep)
+			}
 		}
 		fields = append(fields,
 			view.Field{Name: "visited_on", Label: "走访日期", Type: "date", Required: true, Value: s.db.Today().String()},
@@ -331,7 +344,7 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 			view.Field{Name: "aid", Label: "慰问物资", Type: "textarea", Hint: "每行一项：物资 数量 价值（元），如：米 1袋 150"},
 			view.Field{Name: "photos", Label: "照片（JPEG 或 PNG，可多选）", Type: "file", Attrs: map[string]string{"multiple": "multiple",
 				"accept": "image/jpeg,image/png"}})
-		d.VisitForm = &view.AssistForm{Title: "登记走访", Action: "/visits", Fields: fields, Submit: "保存走访"}
+		d.VisitForm = &view.AssistForm{Title: "登记走访", Action: "/visits", Fields: fields, Submit: "保存走访", Search: search}
 		d.ProblemForm = &view.AssistForm{Title: "登记问题", Action: "/problems", Submit: "登记", Fields: []view.Field{
 			{Name: "household_id", Type: "hidden", Value: app.Itoa(id)},
 			{Name: "category", Label: "类别", Required: true, Options: problemCategoryOptions()},
@@ -753,6 +766,10 @@ func (s *Server) renderCadreList(w http.ResponseWriter, r *http.Request, status 
 			c.OrgName, c.Post, c.Phone, app.Itoa(int64(c.Households)), app.Itoa(int64(c.Enterprises)), c.LeftOn.String()}})
 	}
 	if can(r, auth.AssistWrite) {
+		picker, err := s.newCadrePicker(r, queryID(r, "org_id"), "cadre_id", "successor_id")
+		if err != nil {
+			return err
+		}
 		d.Forms = append(d.Forms, view.AssistForm{Title: "登记帮扶干部", Action: "/cadres", Submit: "登记", Fields: []view.Field{
 			{Name: "org_id", Label: "所在单位", Required: true, Options: s.assistOrgOptions(r, "请选择")},
 			{Name: "name", Label: "姓名", Required: true}, {Name: "post", Label: "职务"},
@@ -760,10 +777,10 @@ func (s *Server) renderCadreList(w http.ResponseWriter, r *http.Request, status 
 			{Name: "member_id", Label: "委员编号（是委员时填写）", Type: "number"},
 			{Name: "account_id", Label: "帮扶干部账号编号", Type: "number"}}},
 			view.AssistForm{Title: "干部离岗并移交结对", Action: "/cadres/0/leave", Submit: "离岗", Fields: []view.Field{
-				{Name: "cadre_id", Label: "离岗干部", Required: true, Options: s.cadreOptions(r, "请选择")},
+				{Name: "cadre_id", Label: "离岗干部", Required: true, Options: picker.Options("请选择")},
 				{Name: "left_on", Label: "离岗日期", Type: "date", Required: true, Value: s.db.Today().String()},
-				{Name: "successor_id", Label: "接替干部", Options: s.cadreOptions(r, "不移交（结束结对）")},
-				{Name: "reason", Label: "原因"}}})
+				{Name: "successor_id", Label: "接替干部", Options: picker.Options("不移交（结束结对）")},
+				{Name: "reason", Label: "原因"}}, Search: picker.Search("/cadres", cadreListKeep(r))})
 		refill(d.Forms, ff)
 	}
 	return render(w, r, status, view.SimpleListPage(withExport(page(r, "帮扶干部", "assist"), r, "/cadres.xlsx"), d))
@@ -827,9 +844,14 @@ func (s *Server) renderPairingList(w http.ResponseWriter, r *http.Request, statu
 			p.Target, p.OrgName, p.StartsOn.String(), p.EndsOn.String(), p.EndReason}})
 	}
 	if can(r, auth.AssistWrite) {
+		picker, err := s.newCadrePicker(r, 0, "to_cadre_id")
+		if err != nil {
+			return err
+		}
 		d.Forms = append(d.Forms, view.AssistForm{Title: "移交结对", Action: "/pairings/0/handover", Submit: "移交",
+			Search: picker.Search("/pairings", pairingListKeep(r)),
 			Fields: []view.Field{{Name: "pairing_id", Label: "结对编号", Required: true},
-				{Name: "to_cadre_id", Label: "接替干部", Required: true, Options: s.cadreOptions(r, "请选择")},
+				{Name: "to_cadre_id", Label: "接替干部", Required: true, Options: picker.Options("请选择")},
 				{Name: "on", Label: "移交日期", Type: "date", Required: true, Value: s.db.Today().String()},
 				{Name: "reason", Label: "原因", Required: true}}},
 			view.AssistForm{Title: "结束结对", Action: "/pairings/0/end", Submit: "结束", Fields: []view.Field{
