@@ -22,9 +22,10 @@ type CadreChoice struct {
 
 // CadreChoiceFilter narrows FindCadreChoices.
 type CadreChoiceFilter struct {
-	OrgID int64  // the cadres of this organisation and its subtree; 0: the actor's whole subtree
-	Query string // a part of the name
-	Limit int    // at most this many (1 to 500; other values mean 50)
+	OrgID       int64  // the cadres of this organisation and its subtree; 0: the actor's whole subtree
+	CommitteeID int64  // only this committee's cadres (pairings and liaisons stay within one); 0: any
+	Query       string // a part of the name
+	Limit       int    // at most this many (1 to 500; other values mean 50)
 }
 
 // FindCadreChoices lists the active cadres of the actor's subtree a picker
@@ -51,6 +52,10 @@ func (db *DB) FindCadreChoices(ctx context.Context, actor app.Actor, f CadreChoi
 		// instead of a scan of every cadre (4 ms, SQLite).
 		args[0] = o.Path
 		q += ` AND c.org_id IN (SELECT s.id FROM org s WHERE s.path LIKE $1 || '%')`
+	}
+	if f.CommitteeID != 0 {
+		args = append(args, f.CommitteeID)
+		q += fmt.Sprintf(` AND c.committee_id = $%d`, len(args))
 	}
 	if s := strings.TrimSpace(f.Query); s != "" {
 		args = append(args, likeEscape(s))

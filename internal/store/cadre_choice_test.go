@@ -50,6 +50,7 @@ func TestFindCadreChoices(t *testing.T) {
 			{"by name in the whole scope", w.actorA, store.CadreChoiceFilter{Query: "干部"},
 				[]string{"甲干部", "丙干部", "乙干部"}, false},
 			{"a name outside the default subtree", w.actorA, store.CadreChoiceFilter{Query: "钱"}, []string{"钱委"}, false},
+			{"one committee's", w.actorC, store.CadreChoiceFilter{Query: "干部", CommitteeID: w.countyB.ID}, nil, false},
 			{"LIKE's wildcards are literal", w.actorA, store.CadreChoiceFilter{Query: "%"}, nil, false},
 			{"another county sees none", w.actorB, store.CadreChoiceFilter{Query: "干部"}, nil, false},
 		}

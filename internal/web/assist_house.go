@@ -296,7 +296,7 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 	cadreOptions := func() ([]view.Option, error) {
 		if picker == nil {
 			var err error
-			if picker, err = s.newCadrePicker(r, h.OrgID, "cadre_id"); err != nil {
+			if picker, err = s.newCadrePicker(r, h.OrgID, h.CommitteeID, "cadre_id"); err != nil {
 				return nil, err
 			}
 		}
@@ -766,7 +766,7 @@ func (s *Server) renderCadreList(w http.ResponseWriter, r *http.Request, status 
 			c.OrgName, c.Post, c.Phone, app.Itoa(int64(c.Households)), app.Itoa(int64(c.Enterprises)), c.LeftOn.String()}})
 	}
 	if can(r, auth.AssistWrite) {
-		picker, err := s.newCadrePicker(r, queryID(r, "org_id"), "cadre_id", "successor_id")
+		picker, err := s.newCadrePicker(r, queryID(r, "org_id"), 0, "cadre_id", "successor_id")
 		if err != nil {
 			return err
 		}
@@ -844,7 +844,7 @@ func (s *Server) renderPairingList(w http.ResponseWriter, r *http.Request, statu
 			p.Target, p.OrgName, p.StartsOn.String(), p.EndsOn.String(), p.EndReason}})
 	}
 	if can(r, auth.AssistWrite) {
-		picker, err := s.newCadrePicker(r, 0, "to_cadre_id")
+		picker, err := s.newCadrePicker(r, 0, 0, "to_cadre_id")
 		if err != nil {
 			return err
 		}

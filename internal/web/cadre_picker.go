@@ -41,8 +41,9 @@ type cadrePicker struct {
 // newCadrePicker reads the cadres a page's pickers offer: those of the
 // township of near (an organisation id: a village stands for its township;
 // 0 offers none), the matches of the page's cadre_q, and the cadre named
-// by a posted field of keep (a form shown again keeps its choice).
-func (s *Server) newCadrePicker(r *http.Request, near int64, keep ...string) (*cadrePicker, error) {
+// by a posted field of keep (a form shown again keeps its choice); only
+// cadres of committee when it is not 0.
+func (s *Server) newCadrePicker(r *http.Request, near, committee int64, keep ...string) (*cadrePicker, error) {
 	ctx, a := r.Context(), actor(r)
 	p := &cadrePicker{asked: strings.TrimSpace(r.URL.Query().Get(cadreSearchParam))}
 	if utf8.RuneCountInString(p.asked) > 30 {
@@ -59,20 +60,21 @@ func (s *Server) newCadrePicker(r *http.Request, near int64, keep ...string) (*c
 			}
 		}
 		p.nearIn = o.Name
-		if p.near, p.more, err = s.db.FindCadreChoices(ctx, a, store.CadreChoiceFilter{OrgID: o.ID, Limit: cadreNearCap}); err != nil {
+		if p.near, p.more, err = s.db.FindCadreChoices(ctx, a, store.CadreChoiceFilter{OrgID: o.ID,
+			CommitteeID: committee, Limit: cadreNearCap}); err != nil {
 			return nil, err
 		}
 	}
 	if p.asked != "" {
 		var err error
 		if p.found, p.tooMany, err = s.db.FindCadreChoices(ctx, a, store.CadreChoiceFilter{Query: p.asked,
-			Limit: cadreSearchCap}); err != nil {
+			CommitteeID: committee, Limit: cadreSearchCap}); err != nil {
 			return nil, err
 		}
 	}
 	for _, name := range keep {
 		if id, err := strconv.ParseInt(r.PostFormValue(name), 10, 64); err == nil && id > 0 && !p.offers(id) {
-			if c, err := s.db.FindCadreByID(ctx, a, id); err == nil && c.Active() {
+			if c, err := s.db.FindCadreByID(ctx, a, id); err == nil && c.Active() && (committee == 0 || c.CommitteeID == committee) {
 				p.kept = append(p.kept, store.CadreChoice{ID: c.ID, Name: c.Name, Post: c.Post, OrgID: c.OrgID, OrgName: c.OrgName})
 			}
 		}

@@ -105,4 +105,34 @@ func TestCadrePickersOfferTheTownshipAndSearch(t *testing.T) {
 			t.Errorf("%s?cadre_q=张三 %s offers %q", p.path, p.picker, got)
 		}
 	}
+
+	// An enterprise's and a visit campaign's pickers: the township's cadres,
+	// and by name only the committee's (the city office sees county B too).
+	ent, err := e.db.CreateEnterprise(ctx, app.System, store.EnterpriseInput{OrgID: e.town.ID, Name: "阿胶机械厂",
+		USCC: "91371524MA3C8PKL10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp, err := e.db.CreateVisitCampaign(ctx, app.System, store.VisitCampaignInput{OrgID: e.town.ID, Title: "春节遍访",
+		StartsOn: app.MustDate("2026-01-01"), EndsOn: app.MustDate("2099-12-31")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	city := e.login("office-city")
+	for _, p := range []struct{ path, first string }{{"/enterprises/" + app.Itoa(ent.ID), "请选择"},
+		{"/visit-campaigns/" + app.Itoa(camp.ID), "（不选）"}} {
+		_, page := city.get(p.path)
+		want := []string{p.first + ", selected", "甲干部（甲镇）", "村干部（甲村）"}
+		if got := options(selectOf(t, page, "cadre_id")); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s offers %q, want %q", p.path, got, want)
+		}
+		_, page = city.get(p.path + "?cadre_q=" + url.QueryEscape("张"))
+		if sel := selectOf(t, page, "cadre_id"); !strings.Contains(sel, ">县干部张三（甲县政协）<") || strings.Contains(sel, "乙县张四") {
+			t.Errorf("%s?cadre_q=张 offers %q", p.path, options(sel))
+		}
+	}
+	res = city.post("/enterprises/"+app.Itoa(ent.ID)+"/liaisons", url.Values{"cadre_id": {app.Itoa(zhang.ID)}, "starts_on": {"2024-03-01"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("liaison with a cadre found by search: %d %s", res.StatusCode, body(res))
+	}
 }

@@ -209,9 +209,11 @@ func (s *Server) showVisitCampaign(w http.ResponseWriter, r *http.Request, id in
 		d.TargetOptions = append(d.TargetOptions, view.Option{Value: app.Itoa(t.HouseholdID), Label: t.HeadName + "（" + t.OrgName + "）"})
 	}
 	d.Visits = visitRows(cd.Visits, names)
-	if d.CadreOptions, err = s.liaisonCadreOptions(r, cd.Campaign.CommitteeID, "（不选）"); err != nil {
+	picker, err := s.newCadrePicker(r, cd.Campaign.OrgID, cd.Campaign.CommitteeID, "cadre_id")
+	if err != nil {
 		return err
 	}
+	d.CadreOptions, d.CadreSearch = picker.Options("（不选）"), picker.Search("/visit-campaigns/"+app.Itoa(id), nil)
 	if d.P, err = s.problemForms(r, "/visit-campaigns/"+app.Itoa(id), cd.Campaign.CommitteeID); err != nil {
 		return err
 	}
