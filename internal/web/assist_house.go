@@ -56,18 +56,6 @@ func assistCategoryOptions(first string) []view.Option {
 	return opts
 }
 
-func (s *Server) assistOrgOptions(r *http.Request, first string) []view.Option {
-	opts := []view.Option{{Value: "", Label: first}}
-	orgs, err := s.db.FindOrgs(r.Context(), actor(r), store.OrgFilter{})
-	if err != nil {
-		return opts
-	}
-	for _, o := range orgs {
-		opts = append(opts, view.Option{Value: app.Itoa(o.ID), Label: o.Name})
-	}
-	return opts
-}
-
 func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 	f := householdFilter(r)
 	f.Purpose = "查看帮扶对象名单"
@@ -93,9 +81,16 @@ func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, view.HouseholdListPage(page(r, "帮扶对象", "assist"), d))
 }
 
-func (s *Server) householdFields(r *http.Request, in store.HouseholdInput) []view.Field {
+// householdFields are the household form's fields; page is the form's GET
+// page, which the organisation search reopens.
+func (s *Server) householdFields(r *http.Request, in store.HouseholdInput, page string) ([]view.Field, error) {
+	orgField, err := s.orgField(r, view.Field{Name: "org_id", Label: "所在乡镇（街道）或村（社区）", Required: true,
+		Value: assistIDText(in.OrgID)}, "请选择", page)
+	if err != nil {
+		return nil, err
+	}
 	return []view.Field{
-		{Name: "org_id", Label: "所在乡镇（街道）或村（社区）", Required: true, Value: assistIDText(in.OrgID), Options: s.assistOrgOptions(r, "请选择")},
+		orgField,
 		{Name: "head_name", Label: "户主姓名", Required: true, Value: in.HeadName},
 		{Name: "address", Label: "住址", Value: in.Address},
 		{Name: "phone", Label: "联系电话", Type: "tel", Value: in.Phone, Hint: "保存后只显示脱敏号码"},
@@ -103,7 +98,7 @@ func (s *Server) householdFields(r *http.Request, in store.HouseholdInput) []vie
 		{Name: "exited_on", Label: "退出日期", Type: "date", Value: in.ExitedOn.String()},
 		{Name: "exit_reason", Label: "退出原因", Value: in.ExitReason},
 		{Name: "note", Label: "备注", Type: "textarea", Value: in.Note},
-	}
+	}, nil
 }
 
 func assistIDText(id int64) string {
@@ -115,8 +110,12 @@ func assistIDText(id int64) string {
 
 func (s *Server) householdNew(w http.ResponseWriter, r *http.Request) error {
 	in := store.HouseholdInput{RegisteredOn: s.db.Today()}
+	fields, err := s.householdFields(r, in, "/households/new")
+	if err != nil {
+		return err
+	}
 	return render(w, r, http.StatusOK, view.AssistFormPage(page(r, "登记帮扶对象", "assist"), view.AssistForm{
-		Action: "/households", Fields: s.householdFields(r, in), Submit: "保存", Back: "/households"}))
+		Action: "/households", Fields: fields, Submit: "保存", Back: "/households"}))
 }
 
 func (s *Server) householdSave(w http.ResponseWriter, r *http.Request, id int64) error {
@@ -139,13 +138,17 @@ func (s *Server) householdSave(w http.ResponseWriter, r *http.Request, id int64)
 		if !formError(err) {
 			return err
 		}
-		action, title := "/households", "登记帮扶对象"
+		action, title, formPage := "/households", "登记帮扶对象", "/households/new"
 		if id != 0 {
-			action, title = "/households/"+app.Itoa(id), "修改帮扶对象"
+			action, title, formPage = "/households/"+app.Itoa(id), "修改帮扶对象", "/households/"+app.Itoa(id)+"/edit"
 			in.Phone = ""
 		}
+		fields, ferr := s.householdFields(r, in, formPage)
+		if ferr != nil {
+			return ferr
+		}
 		return render(w, r, formStatus(err), view.AssistFormPage(page(r, title, "assist"), view.AssistForm{
-			Action: action, Fields: s.householdFields(r, in), Submit: "保存", Errs: app.ErrorFields(err),
+			Action: action, Fields: fields, Submit: "保存", Errs: app.ErrorFields(err),
 			Msg: fieldlessMessage(err), Back: "/households"}))
 	}
 	return redirect(w, r, "/households/"+app.Itoa(h.ID)+"?ok=saved")
@@ -174,7 +177,10 @@ func (s *Server) householdEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := store.HouseholdInput{OrgID: h.OrgID, HeadName: h.HeadName, Address: h.Address, Note: h.Note,
 		RegisteredOn: h.RegisteredOn, ExitedOn: h.ExitedOn, ExitReason: h.ExitReason}
-	fields := s.householdFields(r, in)
+	fields, err := s.householdFields(r, in, "/households/"+app.Itoa(id)+"/edit")
+	if err != nil {
+		return err
+	}
 	fields[3].Hint = "现为 " + h.Phone + "；留空则清除，如需保留请重新填写"
 	return render(w, r, http.StatusOK, view.AssistFormPage(page(r, "修改帮扶对象", "assist"), view.AssistForm{
 		Action: "/households/" + app.Itoa(id), Fields: fields, Submit: "保存", Back: "/households/" + app.Itoa(id)}))
@@ -770,8 +776,13 @@ func (s *Server) renderCadreList(w http.ResponseWriter, r *http.Request, status 
 		if err != nil {
 			return err
 		}
+		orgField, err := s.orgField(r, view.Field{Name: "org_id", Label: "所在单位", Required: true,
+			Value: r.PostFormValue("org_id")}, "请选择", "/cadres")
+		if err != nil {
+			return err
+		}
 		d.Forms = append(d.Forms, view.AssistForm{Title: "登记帮扶干部", Action: "/cadres", Submit: "登记", Fields: []view.Field{
-			{Name: "org_id", Label: "所在单位", Required: true, Options: s.assistOrgOptions(r, "请选择")},
+			orgField,
 			{Name: "name", Label: "姓名", Required: true}, {Name: "post", Label: "职务"},
 			{Name: "phone", Label: "电话", Type: "tel"},
 			{Name: "member_id", Label: "委员编号（是委员时填写）", Type: "number"},

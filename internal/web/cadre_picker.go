@@ -145,7 +145,7 @@ func (p *cadrePicker) Search(action string, keep url.Values) *view.PickerSearch 
 	case p.nearIn != "":
 		hint = "选择框列出" + p.nearIn + "的在岗干部；" + hint
 	}
-	return &view.PickerSearch{Action: action + "#pick", Name: cadreSearchParam, Label: "查找干部", Value: p.asked,
+	return &view.PickerSearch{Action: action + "#cadre-search", Name: cadreSearchParam, Label: "查找干部", Value: p.asked,
 		Hint: hint, Keep: keep}
 }
 

@@ -54,7 +54,7 @@ func TestCadrePickersOfferTheTownshipAndSearch(t *testing.T) {
 	if n := strings.Count(page, `<optgroup label="甲镇的干部">`); n != 2 {
 		t.Errorf("%d pickers of the township's cadres, want 2 (pairing, visit)", n)
 	}
-	if !strings.Contains(page, `<form method="get" action="`+path+`#pick"`) || !strings.Contains(page, `name="cadre_q"`) {
+	if !strings.Contains(page, `<form method="get" action="`+path+`#cadre-search"`) || !strings.Contains(page, `name="cadre_q"`) {
 		t.Error("no cadre search on the household page")
 	}
 

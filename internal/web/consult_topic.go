@@ -131,29 +131,6 @@ func formOptions(none string) []view.Option {
 	return out
 }
 
-// topicOrgOptions lists the organisations of the actor's subtree that can
-// hold topics, indented by tier.
-func (s *Server) topicOrgOptions(ctx context.Context, a app.Actor) ([]view.Option, error) {
-	os, err := s.db.FindOrgs(ctx, a, store.OrgFilter{})
-	if err != nil {
-		return nil, err
-	}
-	minDepth := 0
-	if len(os) > 0 {
-		minDepth = os[0].Depth
-	}
-	tree := orgTreeOrder(os)
-	out := make([]view.Option, 0, len(tree))
-	for _, o := range tree {
-		indent := ""
-		for i := minDepth; i < o.Depth; i++ {
-			indent += "　"
-		}
-		out = append(out, view.Option{Value: app.Itoa(o.ID), Label: indent + o.Name})
-	}
-	return out, nil
-}
-
 // orgTreeOrder puts organisations (ordered by depth) into tree order: each
 // followed by its children.
 func orgTreeOrder(os []org.Org) []org.Org {
@@ -239,10 +216,6 @@ func monthOrEmpty(m int) string {
 
 func (s *Server) renderTopicForm(w http.ResponseWriter, r *http.Request, status int, id int64, v url.Values, msg string, errs app.FieldErrors) error {
 	ctx, a := r.Context(), actor(r)
-	orgs, err := s.topicOrgOptions(ctx, a)
-	if err != nil {
-		return err
-	}
 	committee := state(r).account.CommitteeID
 	var leads []view.Option
 	if committee != 0 {
@@ -271,8 +244,12 @@ func (s *Server) renderTopicForm(w http.ResponseWriter, r *http.Request, status 
 	}
 	d := view.TopicForm{ID: id, Msg: msg, Errs: errs}
 	if id == 0 {
-		d.Fields = append(d.Fields, fe(view.Field{Name: "org_id", Label: "议题所属组织", Required: true,
-			Options: append([]view.Option{{Label: "请选择"}}, orgs...), Hint: "议题在哪一级协商：市、县(区)政协，乡镇(街道)或村(社区)"}))
+		f, err := s.orgField(r, fe(view.Field{Name: "org_id", Label: "议题所属组织", Required: true,
+			Hint: "议题在哪一级协商：市、县(区)政协，乡镇(街道)或村(社区)"}), "请选择", "/topics/new")
+		if err != nil {
+			return err
+		}
+		d.Fields = append(d.Fields, f)
 	}
 	d.Fields = append(d.Fields,
 		fe(view.Field{Name: "year", Label: "年度", Type: "number", Required: true}),

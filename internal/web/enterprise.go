@@ -161,11 +161,11 @@ func (s *Server) renderEnterpriseForm(w http.ResponseWriter, r *http.Request, st
 	if id != 0 {
 		title = "修改企业台账"
 	} else {
-		opts, oerr := s.topicOrgOptions(r.Context(), actor(r))
-		if oerr != nil {
+		var oerr error
+		if f.OrgField, oerr = s.orgField(r, view.Field{Name: "org_id", Label: "所在组织", Value: f.OrgID, Required: true},
+			"请选择", "/enterprises/new"); oerr != nil {
 			return oerr
 		}
-		f.OrgOptions = opts
 	}
 	return render(w, r, status, view.EnterpriseEdit(page(r, title, "assist"), f))
 }

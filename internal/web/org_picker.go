@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -143,4 +144,41 @@ func pathIDs(path string) []int64 {
 		}
 	}
 	return out
+}
+
+// orgField makes f, the organisation select of a form (its Value the
+// current choice), a searching picker: first, the choices of orgChoices
+// for that value, the matches of the page's org_q, and a search box that
+// reopens the form's GET page (page) with org_q, keeping that page's query.
+func (s *Server) orgField(r *http.Request, f view.Field, first, page string) (view.Field, error) {
+	opts, err := s.orgChoices(r, f.Value)
+	if err != nil {
+		return f, err
+	}
+	f.Options = append([]view.Option{{Label: first}}, opts...)
+	search := &view.FieldSearch{Name: orgSearchParam, Label: "查找组织", Action: page}
+	if r.Method == http.MethodGet {
+		search.Value = strings.TrimSpace(r.URL.Query().Get(orgSearchParam))
+		search.Keep = url.Values{}
+		for k, v := range r.URL.Query() {
+			if k != orgSearchParam && k != "ok" {
+				search.Keep[k] = v
+			}
+		}
+	}
+	if search.Value != "" {
+		found, err := s.orgSearch(r, search.Value)
+		if err != nil {
+			return f, err
+		}
+		f.Options = append(f.Options, found...)
+	}
+	f.Search = search
+	const how = "找不到村（社区）时输入名称中的字点“查找组织”（会重新打开本页，已填内容不保留）"
+	if f.Hint == "" {
+		f.Hint = how
+	} else {
+		f.Hint += "；" + how
+	}
+	return f, nil
 }

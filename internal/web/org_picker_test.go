@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
 	"xieshang/internal/org"
+	"xieshang/internal/store"
 )
 
 // selectOf returns the HTML inside the page's <select name=name>.
@@ -103,5 +105,52 @@ func TestOrgFilterOffersTiersBranchAndSearch(t *testing.T) {
 	_, page := e.login("coordinator-t").get("/topics")
 	if got := options(selectOf(t, page, "org_id")); len(got) != 1+1+61 || got[1] != "甲镇" || got[2] != "　甲村" {
 		t.Errorf("the township's coordinator is offered %q", got)
+	}
+}
+
+// TestOrgFieldOfFormsSearches: the organisation select of forms offers the
+// tiers down to township and the villages found by name through a search
+// box that belongs to the page's GET form; a household registered at a
+// village found that way is saved, and a form sent back keeps the village.
+func TestOrgFieldOfFormsSearches(t *testing.T) {
+	e := newEnv(t)
+	office, admin := e.login("office-city"), e.login("admin")
+	for _, p := range []string{"/households/new", "/cadres", "/topics/new", "/accounts/new", "/activities/new",
+		"/enterprises/new", "/visit-campaigns/new", "/reports/new"} {
+		c := office
+		if p == "/reports/new" { // the office reports as its own organisation
+			c = admin
+		}
+		status, page := c.get(p)
+		if status != 200 || !strings.Contains(page, `<select id="f-org_id" name="org_id"`) {
+			t.Fatalf("%s: %d, no organisation select", p, status)
+		}
+		if got := options(selectOf(t, page, "org_id")); len(got) != 5 || strings.Contains(page, "甲村") {
+			t.Errorf("%s offers %q", p, got)
+		}
+		if !strings.Contains(page, `<form id="pick" method="get" hidden></form>`) ||
+			!strings.Contains(page, `<input type="search" form="pick" name="org_q"`) ||
+			!strings.Contains(page, `formaction="`+p+`#f-org_id"`) {
+			t.Errorf("%s: no organisation search box belonging to the page's GET form", p)
+		}
+		_, page = c.get(p + "?org_q=" + url.QueryEscape("甲村"))
+		if got := options(selectOf(t, page, "org_id")); len(got) != 6 || got[5] != "甲村（甲县政协 / 甲镇）" {
+			t.Errorf("%s?org_q=甲村 offers %q", p, got)
+		}
+	}
+	c := office
+	form := url.Values{"org_id": {app.Itoa(e.village.ID)}, "head_name": {"刘大娘"}, "registered_on": {"不是日期"}}
+	res := c.post("/households", form)
+	if b := body(res); res.StatusCode != http.StatusUnprocessableEntity && res.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(selectOf(t, b, "org_id"), `selected>　　　甲村</option>`) {
+		t.Errorf("a household sent back: %d, offers %q", res.StatusCode, options(selectOf(t, b, "org_id")))
+	}
+	form.Set("registered_on", "2024-01-02")
+	if res := c.post("/households", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register at a village found by search: %d %s", res.StatusCode, body(res))
+	}
+	hs, _, err := e.db.FindHouseholds(context.Background(), app.System, store.HouseholdFilter{OrgID: e.village.ID})
+	if err != nil || len(hs) != 1 || hs[0].HeadName != "刘大娘" {
+		t.Fatalf("households at the village: %+v %v", hs, err)
 	}
 }

@@ -108,11 +108,11 @@ func (s *Server) renderVisitCampaignForm(w http.ResponseWriter, r *http.Request,
 	title := "修改遍访活动"
 	if id == 0 {
 		title = "新建遍访活动"
-		opts, oerr := s.topicOrgOptions(r.Context(), actor(r))
-		if oerr != nil {
+		var oerr error
+		if f.OrgField, oerr = s.orgField(r, view.Field{Name: "org_id", Label: "组织", Value: f.OrgID, Required: true,
+			Hint: "遍访该组织及其下级的在册困难户"}, "请选择", "/visit-campaigns/new"); oerr != nil {
 			return oerr
 		}
-		f.OrgOptions = opts
 	}
 	return render(w, r, status, view.VisitCampaignEdit(page(r, title, "assist"), f))
 }

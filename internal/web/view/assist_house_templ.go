@@ -52,7 +52,7 @@ type AssistForm struct {
 // picker's matches: the cadre pickers offer a township's cadres and find
 // others by name.
 type PickerSearch struct {
-	Action string     // the page, e.g. "/households/7#pick"
+	Action string     // the page, e.g. "/households/7#cadre-search"
 	Name   string     // the query parameter, e.g. cadre_q
 	Label  string     // 查找干部
 	Value  string     // what was asked
@@ -289,7 +289,7 @@ func PickerSearchForm(s PickerSearch) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" id=\"pick\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" id=\"cadre-search\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -57,7 +57,7 @@ type EnterpriseForm struct {
 	ContactPhone string
 	Employees    string
 	Note         string
-	OrgOptions   []Option
+	OrgField     Field // org_id on creation: the searching organisation picker
 	SizeOptions  []Option
 	Errs         app.FieldErrors
 	Msg          string
@@ -524,7 +524,7 @@ func EnterpriseEdit(p Page, f EnterpriseForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if f.ID == 0 {
-				templ_7745c5c3_Err = Input(FieldFrom(f.Errs, Field{Name: "org_id", Label: "所在组织", Value: f.OrgID, Options: f.OrgOptions, Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(f.Errs, f.OrgField)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

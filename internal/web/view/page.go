@@ -72,6 +72,19 @@ type Field struct {
 	Required bool
 	Options  []Option // for select
 	Attrs    map[string]string
+	Search   *FieldSearch // a select's own search box (organisation fields of forms)
+}
+
+// FieldSearch is a search box beside a form's select: its input and button
+// belong to the page's empty GET form "pick" (Layout), so looking up choices
+// reopens the form's page with the search in its query and never sends what
+// was typed into the form itself. Works without JavaScript.
+type FieldSearch struct {
+	Name   string     // the query parameter, e.g. org_q
+	Label  string     // 查找组织
+	Value  string     // what was asked
+	Action string     // the form's GET page, e.g. /households/new
+	Keep   url.Values // the page's other query parameters
 }
 
 // FieldFrom fills a field's error from a form's field errors.

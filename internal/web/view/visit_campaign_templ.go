@@ -33,15 +33,15 @@ type VisitCampaignList struct {
 
 // VisitCampaignForm creates or edits a visit campaign.
 type VisitCampaignForm struct {
-	ID         int64
-	OrgID      string
-	Title      string
-	StartsOn   string
-	EndsOn     string
-	Note       string
-	OrgOptions []Option
-	Errs       app.FieldErrors
-	Msg        string
+	ID       int64
+	OrgID    string
+	Title    string
+	StartsOn string
+	EndsOn   string
+	Note     string
+	OrgField Field // org_id on creation: the searching organisation picker
+	Errs     app.FieldErrors
+	Msg      string
 }
 
 // VisitorRow is one visitor's progress.
@@ -486,7 +486,7 @@ func VisitCampaignEdit(p Page, f VisitCampaignForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if f.ID == 0 {
-				templ_7745c5c3_Err = Input(FieldFrom(f.Errs, Field{Name: "org_id", Label: "组织", Value: f.OrgID, Options: f.OrgOptions, Required: true, Hint: "遍访该组织及其下级的在册困难户"})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(f.Errs, f.OrgField)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
