@@ -24,7 +24,7 @@ import (
 const (
 	cadreSearchParam = "cadre_q"
 	cadreSearchCap   = 50
-	cadreNearCap     = 200
+	cadreNearCap     = 100
 )
 
 // cadrePicker builds a page's cadre pickers.
