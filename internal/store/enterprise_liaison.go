@@ -31,30 +31,6 @@ type LiaisonCadre struct {
 	OrgName string `json:"org_name"`
 }
 
-// FindLiaisonCadres lists the active cadres of a committee in the actor's
-// subtree (0: the actor's committee), for choosing a liaison or visitor.
-func (db *DB) FindLiaisonCadres(ctx context.Context, actor app.Actor, committeeID int64) ([]LiaisonCadre, error) {
-	if committeeID == 0 {
-		committeeID = actor.CommitteeID
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.name, c.post, c.org_id, o.name FROM cadre c
-		JOIN org o ON o.id = c.org_id WHERE c.committee_id = $1 AND c.left_on = '' AND o.path LIKE $2 || '%'
-		ORDER BY c.name, c.id`, committeeID, actor.Path)
-	if err != nil {
-		return nil, app.Internal(err, "find liaison cadres")
-	}
-	defer rows.Close()
-	out := []LiaisonCadre{}
-	for rows.Next() {
-		var c LiaisonCadre
-		if err := rows.Scan(&c.ID, &c.Name, &c.Post, &c.OrgID, &c.OrgName); err != nil {
-			return nil, app.Internal(err, "scan liaison cadre")
-		}
-		out = append(out, c)
-	}
-	return out, app.Internal(rows.Err(), "find liaison cadres")
-}
-
 // actorCadre is the cadre row of a cadre account (cadre.account_id), 0 for
 // other accounts.
 func actorCadre(ctx context.Context, q querier, actor app.Actor) (int64, error) {

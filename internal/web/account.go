@@ -9,7 +9,6 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
-	"xieshang/internal/org"
 	"xieshang/internal/store"
 	"xieshang/internal/web/view"
 )
@@ -66,7 +65,7 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := s.orgOptions(r, "全部组织")
+	orgFields, err := s.orgFilter(r, "org", "所属组织", "全部组织")
 	if err != nil {
 		return err
 	}
@@ -85,7 +84,7 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	l := view.AccountList{Rows: rows, Org: q.Get("org"), Role: q.Get("role"), Status: q.Get("status"), Name: f.Name,
-		OrgOptions: orgs, RoleOptions: roleOptions(auth.Roles, "全部角色"), Query: keep,
+		OrgFields: orgFields, RoleOptions: roleOptions(auth.Roles, "全部角色"), Query: keep,
 		Pager: view.Pager{Total: total, Offset: f.Offset, Limit: f.Limit, Query: keep, Path: "/accounts"}}
 	return render(w, r, http.StatusOK, view.Accounts(withExport(page(r, "账号", "accounts"), r, "/accounts.xlsx"), l))
 }
@@ -139,40 +138,6 @@ func assignableRoles(r *http.Request) []auth.Role {
 	return out
 }
 
-// orgOptions lists the organisations in scope in tree order, indented by
-// tier, after an empty first choice.
-func (s *Server) orgOptions(r *http.Request, first string) ([]view.Option, error) {
-	orgs, err := s.db.FindOrgs(r.Context(), actor(r), store.OrgFilter{})
-	if err != nil {
-		return nil, err
-	}
-	children := map[int64][]org.Org{}
-	known := map[int64]bool{}
-	for _, o := range orgs {
-		known[o.ID] = true
-	}
-	var roots []org.Org
-	for _, o := range orgs { // already ordered by depth, sort, id
-		if known[o.ParentID] {
-			children[o.ParentID] = append(children[o.ParentID], o)
-		} else {
-			roots = append(roots, o)
-		}
-	}
-	out := []view.Option{{Value: "", Label: first}}
-	var walk func(o org.Org, level int)
-	walk = func(o org.Org, level int) {
-		out = append(out, view.Option{Value: app.Itoa(o.ID), Label: strings.Repeat("　", level) + o.Name})
-		for _, c := range children[o.ID] {
-			walk(c, level+1)
-		}
-	}
-	for _, o := range roots {
-		walk(o, 0)
-	}
-	return out, nil
-}
-
 // accountInput reads the create/edit form.
 func accountInput(f *form) auth.AccountInput {
 	return auth.AccountInput{
@@ -193,8 +158,13 @@ func (s *Server) renderAccountForm(w http.ResponseWriter, r *http.Request, statu
 	if actor(r).Path == "/" {
 		first = "全平台（仅限平台管理员）"
 	}
+	formPage := "/accounts/new"
+	if f.ID != 0 {
+		formPage = "/accounts/" + app.Itoa(f.ID) + "/edit"
+	}
 	var err error
-	if f.OrgOptions, err = s.orgOptions(r, first); err != nil {
+	if f.OrgField, err = s.orgField(r, view.Field{Name: "org_id", Label: "所属组织", Value: f.OrgID, Required: true,
+		Hint: "账号只能查看和处理该组织及其下级的数据"}, first, formPage); err != nil {
 		return err
 	}
 	f.RoleOptions = roleOptions(assignableRoles(r), "请选择角色")

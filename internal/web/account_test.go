@@ -80,9 +80,19 @@ func TestAccountListScoped(t *testing.T) {
 			t.Errorf("office-a's list shows %q from outside county A", not)
 		}
 	}
-	// The org filter offers only organisations in scope.
-	if strings.Contains(page, "乙县政协") || strings.Contains(page, "测试市政协") || !strings.Contains(page, "甲村") {
+	// The org filter offers only organisations in scope: the tiers down to
+	// township, a village once its township is chosen or its name searched.
+	if strings.Contains(page, "乙县政协") || strings.Contains(page, "测试市政协") || !strings.Contains(page, "甲镇") {
 		t.Error("org filter offers organisations outside county A")
+	}
+	for _, q := range []string{"org=" + app.Itoa(e.town.ID), "org_q=" + url.QueryEscape("甲村"), "org_q=" + url.QueryEscape("村")} {
+		if _, page = a.get("/accounts?" + q); !strings.Contains(page, ">　　甲村<") && !strings.Contains(page, ">甲村（甲镇）<") {
+			t.Errorf("/accounts?%s does not offer 甲村", q)
+		}
+	}
+	if _, page = a.get("/accounts?org_q=" + url.QueryEscape("乙县")); strings.Contains(page, "乙县政协") ||
+		!strings.Contains(page, "没有找到") {
+		t.Error("the org search finds outside county A or says nothing")
 	}
 	b := e.login("office-b")
 	_, page = b.get("/accounts")

@@ -258,8 +258,13 @@ func (s *Server) renderDutyActivityForm(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		v.Errs, v.Msg = app.ErrorFields(err), fieldlessMessage(err)
 	}
+	formPage := "/activities/new"
+	if v.ID != 0 {
+		formPage = "/activities/" + app.Itoa(v.ID) + "/edit"
+	}
 	var oerr error
-	if v.OrgOptions, oerr = s.topicOrgOptions(r.Context(), actor(r)); oerr != nil {
+	if v.OrgField, oerr = s.orgField(r, view.Field{Name: "org_id", Label: "组织", Value: v.OrgID, Required: true}, "请选择",
+		formPage); oerr != nil {
 		return oerr
 	}
 	if v.KindOptions, oerr = s.activityKindOptions(r, "请选择", keepKind); oerr != nil {

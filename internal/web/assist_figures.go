@@ -75,15 +75,19 @@ func periodText(p store.AssistPeriod) string {
 func (s *Server) assistFigures(w http.ResponseWriter, r *http.Request) error {
 	ctx, a, q := r.Context(), actor(r), r.URL.Query()
 	p := s.assistPeriod(r)
+	filters, err := s.assistFilters(r)
+	if err != nil {
+		return err
+	}
 	main, err := s.db.FindAssistFigures(ctx, a, queryID(r, "org_id"), p, q.Get("who"))
 	if err != nil {
 		if !formError(err) {
 			return err
 		}
 		return render(w, r, formStatus(err), view.AssistFiguresPage(page(r, "帮扶工作统计", "assist"),
-			view.AssistFigures{Msg: app.ErrorMessage(err), Filters: s.assistFilters(r)}))
+			view.AssistFigures{Msg: app.ErrorMessage(err), Filters: filters}))
 	}
-	d := view.AssistFigures{Filters: s.assistFilters(r), Period: periodText(p), Query: q.Encode(),
+	d := view.AssistFigures{Filters: filters, Period: periodText(p), Query: q.Encode(),
 		Rows: []view.AssistRow{assistRow(main, true)}, Sentence: main.Sentence, Enterprise: main.Enterprise}
 	children, err := s.db.FindOrgs(ctx, a, store.OrgFilter{ParentID: main.OrgID})
 	if err != nil {
@@ -119,21 +123,23 @@ func yuanText(fen int64) string {
 	return fmt.Sprintf("%d.%02d", fen/100, fen%100)
 }
 
-func (s *Server) assistFilters(r *http.Request) []view.Field {
+func (s *Server) assistFilters(r *http.Request) ([]view.Field, error) {
 	q := r.URL.Query()
-	orgs, _ := s.topicOrgOptions(r.Context(), actor(r))
+	orgFields, err := s.orgFilter(r, "org_id", "组织", "本账号所属组织")
+	if err != nil {
+		return nil, err
+	}
 	year := q.Get("year")
 	if year == "" {
 		year = strconv.Itoa(s.db.Today().Y)
 	}
-	return []view.Field{
-		{Name: "org_id", Label: "组织", Value: q.Get("org_id"), Options: append([]view.Option{{Label: "本账号所属组织"}}, orgs...)},
+	return append(orgFields, []view.Field{
 		{Name: "year", Label: "年度", Value: year, Options: yearOptions(s.db.Today().Y)[1:]},
 		{Name: "quarter", Label: "期间", Value: q.Get("quarter"), Options: []view.Option{{Label: "本季度"},
 			{Value: "year", Label: "全年"}, {Value: "1", Label: "第一季度"}, {Value: "2", Label: "第二季度"},
 			{Value: "3", Label: "第三季度"}, {Value: "4", Label: "第四季度"}}},
 		{Name: "who", Label: "句子主语", Value: q.Get("who"), Hint: "如“县政协”，缺省为组织简称"},
-	}
+	}...), nil
 }
 
 func (s *Server) apiAssistFigures(w http.ResponseWriter, r *http.Request) error {

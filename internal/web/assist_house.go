@@ -57,27 +57,6 @@ func assistCategoryOptions(first string) []view.Option {
 	return opts
 }
 
-func (s *Server) assistOrgOptions(r *http.Request, first string) []view.Option {
-	opts := []view.Option{{Value: "", Label: first}}
-	orgs, err := s.db.FindOrgs(r.Context(), actor(r), store.OrgFilter{})
-	if err != nil {
-		return opts
-	}
-	for _, o := range orgs {
-		opts = append(opts, view.Option{Value: app.Itoa(o.ID), Label: o.Name})
-	}
-	return opts
-}
-
-func (s *Server) cadreOptions(r *http.Request, first string) []view.Option {
-	opts := []view.Option{{Value: "", Label: first}}
-	cs, _ := s.db.FindCadres(r.Context(), actor(r), store.CadreFilter{Active: true})
-	for _, c := range cs {
-		opts = append(opts, view.Option{Value: app.Itoa(c.ID), Label: c.Name + "（" + c.OrgName + "）"})
-	}
-	return opts
-}
-
 func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 	f := householdFilter(r)
 	f.Purpose = "查看帮扶对象名单"
@@ -89,13 +68,16 @@ func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 		return s.db.AuditRead(ctx, a, store.HouseholdListAudit(a, f, total))
 	})
 	q := r.URL.Query()
+	orgFields, err := s.orgFilter(r, "org_id", "所在单位", "全部")
+	if err != nil {
+		return err
+	}
 	d := view.HouseholdList{Query: q.Encode(), CanWrite: can(r, auth.AssistWrite), Pager: view.Pager{Total: total, Offset: f.Offset,
-		Limit: f.Limit, Query: q}, Filter: []view.Field{
-		{Name: "org_id", Label: "所在单位", Value: q.Get("org_id"), Options: s.assistOrgOptions(r, "全部")},
+		Limit: f.Limit, Query: q}, Filter: append(orgFields, []view.Field{
 		{Name: "category", Label: "类别", Value: q.Get("category"), Options: assistCategoryOptions("全部")},
 		{Name: "paired", Label: "结对", Value: q.Get("paired"), Options: []view.Option{{Value: "", Label: "全部"},
 			{Value: "yes", Label: "已结对"}, {Value: "no", Label: "未结对"}}},
-		{Name: "q", Label: "户主", Value: q.Get("q")}}}
+		{Name: "q", Label: "户主", Value: q.Get("q")}}...)}
 	for _, h := range hs {
 		d.Rows = append(d.Rows, view.HouseholdRow{ID: h.ID, HeadName: h.HeadName, OrgName: h.OrgName, Phone: h.Phone,
 			Persons: h.PersonCount, Categories: strings.Join(h.CategoryLabels(), "、"), Cadres: h.Cadres})
@@ -103,9 +85,16 @@ func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, view.HouseholdListPage(page(r, "帮扶对象", "assist"), d))
 }
 
-func (s *Server) householdFields(r *http.Request, in store.HouseholdInput) []view.Field {
+// householdFields are the household form's fields; page is the form's GET
+// page, which the organisation search reopens.
+func (s *Server) householdFields(r *http.Request, in store.HouseholdInput, page string) ([]view.Field, error) {
+	orgField, err := s.orgField(r, view.Field{Name: "org_id", Label: "所在乡镇（街道）或村（社区）", Required: true,
+		Value: assistIDText(in.OrgID)}, "请选择", page)
+	if err != nil {
+		return nil, err
+	}
 	return []view.Field{
-		{Name: "org_id", Label: "所在乡镇（街道）或村（社区）", Required: true, Value: assistIDText(in.OrgID), Options: s.assistOrgOptions(r, "请选择")},
+		orgField,
 		{Name: "head_name", Label: "户主姓名", Required: true, Value: in.HeadName},
 		{Name: "address", Label: "住址", Value: in.Address},
 		{Name: "phone", Label: "联系电话", Type: "tel", Value: in.Phone, Hint: "保存后只显示脱敏号码"},
@@ -113,7 +102,7 @@ func (s *Server) householdFields(r *http.Request, in store.HouseholdInput) []vie
 		{Name: "exited_on", Label: "退出日期", Type: "date", Value: in.ExitedOn.String()},
 		{Name: "exit_reason", Label: "退出原因", Value: in.ExitReason},
 		{Name: "note", Label: "备注", Type: "textarea", Value: in.Note},
-	}
+	}, nil
 }
 
 func assistIDText(id int64) string {
@@ -125,8 +114,12 @@ func assistIDText(id int64) string {
 
 func (s *Server) householdNew(w http.ResponseWriter, r *http.Request) error {
 	in := store.HouseholdInput{RegisteredOn: s.db.Today()}
+	fields, err := s.householdFields(r, in, "/households/new")
+	if err != nil {
+		return err
+	}
 	return render(w, r, http.StatusOK, view.AssistFormPage(page(r, "登记帮扶对象", "assist"), view.AssistForm{
-		Action: "/households", Fields: s.householdFields(r, in), Submit: "保存", Back: "/households"}))
+		Action: "/households", Fields: fields, Submit: "保存", Back: "/households"}))
 }
 
 func (s *Server) householdSave(w http.ResponseWriter, r *http.Request, id int64) error {
@@ -149,13 +142,17 @@ func (s *Server) householdSave(w http.ResponseWriter, r *http.Request, id int64)
 		if !formError(err) {
 			return err
 		}
-		action, title := "/households", "登记帮扶对象"
+		action, title, formPage := "/households", "登记帮扶对象", "/households/new"
 		if id != 0 {
-			action, title = "/households/"+app.Itoa(id), "修改帮扶对象"
+			action, title, formPage = "/households/"+app.Itoa(id), "修改帮扶对象", "/households/"+app.Itoa(id)+"/edit"
 			in.Phone = ""
 		}
+		fields, ferr := s.householdFields(r, in, formPage)
+		if ferr != nil {
+			return ferr
+		}
 		return render(w, r, formStatus(err), view.AssistFormPage(page(r, title, "assist"), view.AssistForm{
-			Action: action, Fields: s.householdFields(r, in), Submit: "保存", Errs: app.ErrorFields(err),
+			Action: action, Fields: fields, Submit: "保存", Errs: app.ErrorFields(err),
 			Msg: fieldlessMessage(err), Back: "/households"}))
 	}
 	return redirect(w, r, "/households/"+app.Itoa(h.ID)+"?ok=saved")
@@ -184,7 +181,10 @@ func (s *Server) householdEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := store.HouseholdInput{OrgID: h.OrgID, HeadName: h.HeadName, Address: h.Address, Note: h.Note,
 		RegisteredOn: h.RegisteredOn, ExitedOn: h.ExitedOn, ExitReason: h.ExitReason}
-	fields := s.householdFields(r, in)
+	fields, err := s.householdFields(r, in, "/households/"+app.Itoa(id)+"/edit")
+	if err != nil {
+		return err
+	}
 	fields[3].Hint = "现为 " + h.Phone + "；留空则清除，如需保留请重新填写"
 	return render(w, r, http.StatusOK, view.AssistFormPage(page(r, "修改帮扶对象", "assist"), view.AssistForm{
 		Action: "/households/" + app.Itoa(id), Fields: fields, Submit: "保存", Back: "/households/" + app.Itoa(id)}))
@@ -303,19 +303,33 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 		d.Problems = append(d.Problems, view.SimpleRow{Href: "/problems?household_id=" + app.Itoa(id),
 			Cells: []string{p.Description, p.CategoryLabel, p.Department, p.StatusLabel, p.RaisedOn.String()}})
 	}
-	var cadres []view.Option // every active cadre in scope, read once for both forms
-	cadreOptions := func() []view.Option {
-		if cadres == nil {
-			cadres = s.cadreOptions(r, "请选择")
+	// Both forms' pickers: the cadres of the household's township and those
+	// found by name, read once.
+	var picker *cadrePicker
+	cadreOptions := func() ([]view.Option, error) {
+		if picker == nil {
+			var err error
+			if picker, err = s.newCadrePicker(r, h.OrgID, h.CommitteeID, "cadre_id"); err != nil {
+				return nil, err
+			}
 		}
-		return cadres
+		return picker.Options("请选择"), nil
+	}
+	var keep url.Values
+	if p := r.URL.Query().Get("purpose"); p != "" {
+		keep = url.Values{"purpose": {p}}
 	}
 	if d.CanWrite {
 		d.PersonForm = &view.AssistForm{Title: "新增家庭成员", Action: "/households/" + app.Itoa(id) + "/persons",
 			Fields: householdPersonFields(store.PersonInput{}, ""), Submit: "添加"}
+		opts, err := cadreOptions()
+		if err != nil {
+			return err
+		}
 		d.PairForm = &view.AssistForm{Title: "结对", Action: "/households/" + app.Itoa(id) + "/pairings", Submit: "建立结对",
-			Fields: []view.Field{{Name: "cadre_id", Label: "帮扶干部", Required: true, Options: cadreOptions()},
-				{Name: "starts_on", Label: "开始日期", Type: "date", Required: true, Value: s.db.Today().String()}}}
+			Fields: []view.Field{{Name: "cadre_id", Label: "帮扶干部", Required: true, Options: opts},
+				{Name: "starts_on", Label: "开始日期", Type: "date", Required: true, Value: s.db.Today().String()}},
+			Search: picker.Search("/households/"+app.Itoa(id), keep)}
 	}
 	if can(r, auth.AssistVisit) && (paired || d.CanWrite) {
 		rules, _ := s.db.FindAssistRules(ctx, a, h.CommitteeID)
@@ -324,8 +338,16 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 			occ = append(occ, view.Option{Value: o.Code, Label: o.Label})
 		}
 		fields := []view.Field{{Name: "household_id", Type: "hidden", Value: app.Itoa(id)}}
+		var search *view.PickerSearch
 		if !paired {
-			fields = append(fields, view.Field{Name: "cadre_id", Label: "走访干部", Required: true, Options: cadreOptions()})
+			opts, err := cadreOptions()
+			if err != nil {
+				return err
+			}
+			fields = append(fields, view.Field{Name: "cadre_id", Label: "走访干部", Required: true, Options: opts})
+			if d.PairForm == nil {
+				search = picker.Search("/households/"+app.Itoa(id), keep)
+			}
 		}
 		fields = append(fields,
 			view.Field{Name: "visited_on", Label: "走访日期", Type: "date", Required: true, Value: s.db.Today().String()},
@@ -335,7 +357,7 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 			view.Field{Name: "aid", Label: "慰问物资", Type: "textarea", Hint: "每行一项：物资 数量 价值（元），如：米 1袋 150"},
 			view.Field{Name: "photos", Label: "照片（JPEG 或 PNG，可多选）", Type: "file", Attrs: map[string]string{"multiple": "multiple",
 				"accept": "image/jpeg,image/png"}})
-		d.VisitForm = &view.AssistForm{Title: "登记走访", Action: "/visits", Fields: fields, Submit: "保存走访"}
+		d.VisitForm = &view.AssistForm{Title: "登记走访", Action: "/visits", Fields: fields, Submit: "保存走访", Search: search}
 		d.ProblemForm = &view.AssistForm{Title: "登记问题", Action: "/problems", Submit: "登记", Fields: []view.Field{
 			{Name: "household_id", Type: "hidden", Value: app.Itoa(id)},
 			{Name: "category", Label: "类别", Required: true, Options: problemCategoryOptions()},
@@ -658,16 +680,19 @@ func (s *Server) renderProblemList(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	q := r.URL.Query()
+	orgFields, err := s.orgFilter(r, "org_id", "所在单位", "全部")
+	if err != nil {
+		return err
+	}
 	d := view.SimpleList{Intro: "帮扶对象的急难愁盼问题、包联企业的需求问题清单和遍访发现的问题。",
 		Head:  []string{"问题", "所属", "类别", "协助部门", "状态", "提出日期", "办理情况"},
 		Empty: "没有符合条件的问题。", Pager: &view.Pager{Total: total, Offset: f.Offset, Limit: f.Limit, Query: q},
-		Filter: []view.Field{
-			{Name: "org_id", Label: "所在单位", Value: q.Get("org_id"), Options: s.assistOrgOptions(r, "全部")},
+		Filter: append(orgFields, []view.Field{
 			{Name: "status", Label: "状态", Value: q.Get("status"), Options: problemStatusOptions("全部")},
 			{Name: "kind", Label: "类型", Value: q.Get("kind"), Options: []view.Option{{Value: "", Label: "全部"},
 				{Value: "household", Label: "帮扶对象"}, {Value: "enterprise", Label: "企业"}, {Value: "campaign", Label: "遍访"}}},
 			{Name: "from", Label: "提出日期自", Type: "date", Value: q.Get("from")},
-			{Name: "to", Label: "至", Type: "date", Value: q.Get("to")}}}
+			{Name: "to", Label: "至", Type: "date", Value: q.Get("to")}}...)}
 	for _, p := range ps {
 		res := p.Resolution
 		if !p.ResolvedOn.IsZero() {
@@ -754,17 +779,26 @@ func (s *Server) renderCadreList(w http.ResponseWriter, r *http.Request, status 
 			c.OrgName, c.Post, c.Phone, app.Itoa(int64(c.Households)), app.Itoa(int64(c.Enterprises)), c.LeftOn.String()}})
 	}
 	if can(r, auth.AssistWrite) {
+		picker, err := s.newCadrePicker(r, queryID(r, "org_id"), 0, "cadre_id", "successor_id")
+		if err != nil {
+			return err
+		}
+		orgField, err := s.orgField(r, view.Field{Name: "org_id", Label: "所在单位", Required: true,
+			Value: r.PostFormValue("org_id")}, "请选择", "/cadres")
+		if err != nil {
+			return err
+		}
 		d.Forms = append(d.Forms, view.AssistForm{Title: "登记帮扶干部", Action: "/cadres", Submit: "登记", Fields: []view.Field{
-			{Name: "org_id", Label: "所在单位", Required: true, Options: s.assistOrgOptions(r, "请选择")},
+			orgField,
 			{Name: "name", Label: "姓名", Required: true}, {Name: "post", Label: "职务"},
 			{Name: "phone", Label: "电话", Type: "tel"},
 			{Name: "member_id", Label: "委员编号（是委员时填写）", Type: "number"},
 			{Name: "account_id", Label: "帮扶干部账号编号", Type: "number"}}},
 			view.AssistForm{Title: "干部离岗并移交结对", Action: "/cadres/0/leave", Submit: "离岗", Fields: []view.Field{
-				{Name: "cadre_id", Label: "离岗干部", Required: true, Options: s.cadreOptions(r, "请选择")},
+				{Name: "cadre_id", Label: "离岗干部", Required: true, Options: picker.Options("请选择")},
 				{Name: "left_on", Label: "离岗日期", Type: "date", Required: true, Value: s.db.Today().String()},
-				{Name: "successor_id", Label: "接替干部", Options: s.cadreOptions(r, "不移交（结束结对）")},
-				{Name: "reason", Label: "原因"}}})
+				{Name: "successor_id", Label: "接替干部", Options: picker.Options("不移交（结束结对）")},
+				{Name: "reason", Label: "原因"}}, Search: picker.Search("/cadres", cadreListKeep(r))})
 		refill(d.Forms, ff)
 	}
 	return render(w, r, status, view.SimpleListPage(withExport(page(r, "帮扶干部", "assist"), r, "/cadres.xlsx"), d))
@@ -828,9 +862,14 @@ func (s *Server) renderPairingList(w http.ResponseWriter, r *http.Request, statu
 			p.Target, p.OrgName, p.StartsOn.String(), p.EndsOn.String(), p.EndReason}})
 	}
 	if can(r, auth.AssistWrite) {
+		picker, err := s.newCadrePicker(r, 0, 0, "to_cadre_id")
+		if err != nil {
+			return err
+		}
 		d.Forms = append(d.Forms, view.AssistForm{Title: "移交结对", Action: "/pairings/0/handover", Submit: "移交",
+			Search: picker.Search("/pairings", pairingListKeep(r)),
 			Fields: []view.Field{{Name: "pairing_id", Label: "结对编号", Required: true},
-				{Name: "to_cadre_id", Label: "接替干部", Required: true, Options: s.cadreOptions(r, "请选择")},
+				{Name: "to_cadre_id", Label: "接替干部", Required: true, Options: picker.Options("请选择")},
 				{Name: "on", Label: "移交日期", Type: "date", Required: true, Value: s.db.Today().String()},
 				{Name: "reason", Label: "原因", Required: true}}},
 			view.AssistForm{Title: "结束结对", Action: "/pairings/0/end", Submit: "结束", Fields: []view.Field{

@@ -59,7 +59,7 @@ func (s *Server) consultStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := s.topicOrgOptions(ctx, a)
+	orgFields, err := s.orgFilter(r, "org_id", "组织", "本账号所属组织")
 	if err != nil {
 		return err
 	}
@@ -100,10 +100,7 @@ func (s *Server) consultStats(w http.ResponseWriter, r *http.Request) error {
 			Kind: outcomeKindLabel(o.Kind), Title: o.Title, SentOn: o.SentOn, Units: o.Units, Replied: o.Replied,
 			Accepted: o.Accepted, Overdue: o.Overdue, Feedback: o.HasFeedback()})
 	}
-	d.Filters = []view.Field{
-		{Name: "org_id", Label: "组织", Value: q.Get("org_id"), Options: append([]view.Option{{Label: "本账号所属组织"}}, orgs...)},
-		{Name: "year", Label: "年度", Value: q.Get("year"), Options: yearOptions(s.db.Today().Y)},
-	}
+	d.Filters = append(orgFields, view.Field{Name: "year", Label: "年度", Value: q.Get("year"), Options: yearOptions(s.db.Today().Y)})
 	return render(w, r, http.StatusOK, view.ConsultStatsPage(page(r, "协商工作统计", "topics"), d))
 }
 

@@ -73,7 +73,7 @@ func (s *Server) topicList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := s.topicOrgOptions(ctx, a)
+	orgFields, err := s.orgFilter(r, "org_id", "组织", "全部")
 	if err != nil {
 		return err
 	}
@@ -86,14 +86,12 @@ func (s *Server) topicList(w http.ResponseWriter, r *http.Request) error {
 	for _, st := range g.States {
 		states = append(states, view.Option{Value: st.Code, Label: st.Label})
 	}
-	d.Filters = []view.Field{
-		{Name: "q", Label: "议题名称", Value: q.Get("q")},
-		{Name: "org_id", Label: "组织", Value: q.Get("org_id"), Options: append([]view.Option{{Label: "全部"}}, orgs...)},
+	d.Filters = append(append([]view.Field{{Name: "q", Label: "议题名称", Value: q.Get("q")}}, orgFields...), []view.Field{
 		{Name: "year", Label: "年度", Value: q.Get("year"), Options: yearOptions(s.db.Today().Y)},
 		{Name: "state", Label: "状态", Value: q.Get("state"), Options: states},
 		{Name: "form", Label: "协商形式", Value: q.Get("form"), Options: formOptions("全部")},
 		{Name: "overdue", Label: "超期", Value: q.Get("overdue"), Options: []view.Option{{Label: "全部"}, {Value: "1", Label: "仅超期"}}},
-	}
+	}...)
 	rest := url.Values{}
 	for k, v := range q {
 		if k != "offset" {
@@ -131,29 +129,6 @@ func formOptions(none string) []view.Option {
 		out = append(out, view.Option{Value: string(f), Label: f.Label()})
 	}
 	return out
-}
-
-// topicOrgOptions lists the organisations of the actor's subtree that can
-// hold topics, indented by tier.
-func (s *Server) topicOrgOptions(ctx context.Context, a app.Actor) ([]view.Option, error) {
-	os, err := s.db.FindOrgs(ctx, a, store.OrgFilter{})
-	if err != nil {
-		return nil, err
-	}
-	minDepth := 0
-	if len(os) > 0 {
-		minDepth = os[0].Depth
-	}
-	tree := orgTreeOrder(os)
-	out := make([]view.Option, 0, len(tree))
-	for _, o := range tree {
-		indent := ""
-		for i := minDepth; i < o.Depth; i++ {
-			indent += "　"
-		}
-		out = append(out, view.Option{Value: app.Itoa(o.ID), Label: indent + o.Name})
-	}
-	return out, nil
 }
 
 // orgTreeOrder puts organisations (ordered by depth) into tree order: each
@@ -241,10 +216,6 @@ func monthOrEmpty(m int) string {
 
 func (s *Server) renderTopicForm(w http.ResponseWriter, r *http.Request, status int, id int64, v url.Values, msg string, errs app.FieldErrors) error {
 	ctx, a := r.Context(), actor(r)
-	orgs, err := s.topicOrgOptions(ctx, a)
-	if err != nil {
-		return err
-	}
 	committee := state(r).account.CommitteeID
 	var leads []view.Option
 	if committee != 0 {
@@ -273,8 +244,12 @@ func (s *Server) renderTopicForm(w http.ResponseWriter, r *http.Request, status 
 	}
 	d := view.TopicForm{ID: id, Msg: msg, Errs: errs}
 	if id == 0 {
-		d.Fields = append(d.Fields, fe(view.Field{Name: "org_id", Label: "议题所属组织", Required: true,
-			Options: append([]view.Option{{Label: "请选择"}}, orgs...), Hint: "议题在哪一级协商：市、县(区)政协，乡镇(街道)或村(社区)"}))
+		f, err := s.orgField(r, fe(view.Field{Name: "org_id", Label: "议题所属组织", Required: true,
+			Hint: "议题在哪一级协商：市、县(区)政协，乡镇(街道)或村(社区)"}), "请选择", "/topics/new")
+		if err != nil {
+			return err
+		}
+		d.Fields = append(d.Fields, f)
 	}
 	d.Fields = append(d.Fields,
 		fe(view.Field{Name: "year", Label: "年度", Type: "number", Required: true}),

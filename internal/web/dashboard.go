@@ -237,9 +237,12 @@ func periodTitle(d store.Dashboard, today app.Date) string {
 	return d.OrgName + "统计概览（" + report.Period(d.From, d.To, today) + "）"
 }
 
-func (s *Server) dashboardFilters(r *http.Request) []view.Field {
+func (s *Server) dashboardFilters(r *http.Request) ([]view.Field, error) {
 	q := r.URL.Query()
-	orgs, _ := s.topicOrgOptions(r.Context(), actor(r))
+	orgFields, err := s.orgFilter(r, "org_id", "组织", "本账号所属组织")
+	if err != nil {
+		return nil, err
+	}
 	today := s.db.Today()
 	year := q.Get("year")
 	if year == "" {
@@ -252,8 +255,7 @@ func (s *Server) dashboardFilters(r *http.Request) []view.Field {
 	for i := 1; i <= 12; i++ {
 		months = append(months, view.Option{Value: strconv.Itoa(i), Label: strconv.Itoa(i) + "月"})
 	}
-	return []view.Field{
-		{Name: "org_id", Label: "组织", Value: q.Get("org_id"), Options: append([]view.Option{{Label: "本账号所属组织"}}, orgs...)},
+	return append(orgFields, []view.Field{
 		{Name: "period", Label: "期间", Value: q.Get("period"), Options: []view.Option{{Value: "year", Label: "全年"},
 			{Value: "quarter", Label: "季度"}, {Value: "month", Label: "月份"}, {Value: "custom", Label: "自定义起止日期"}}},
 		{Name: "year", Label: "年度", Value: year, Options: yearOptions(today.Y)[1:]},
@@ -261,7 +263,7 @@ func (s *Server) dashboardFilters(r *http.Request) []view.Field {
 		{Name: "month", Label: "月份", Value: q.Get("month"), Options: months, Hint: "期间为月份时"},
 		{Name: "from", Label: "起始日期", Type: "date", Value: q.Get("from"), Hint: "期间为自定义时"},
 		{Name: "to", Label: "截止日期", Type: "date", Value: q.Get("to"), Hint: "期间为自定义时"},
-	}
+	}...), nil
 }
 
 func (s *Server) findDashboard(r *http.Request) (store.Dashboard, error) {
@@ -278,7 +280,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if !formError(err) {
 			return err
 		}
-		filters, errs := s.dashboardFilters(r), app.ErrorFields(err)
+		filters, ferr := s.dashboardFilters(r)
+		if ferr != nil {
+			return ferr
+		}
+		errs := app.ErrorFields(err)
 		for i := range filters {
 			filters[i] = view.FieldFrom(errs, filters[i])
 		}
@@ -287,7 +293,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	today := s.db.Today()
 	sum := dashboardSummary(d, today)
-	v := view.Dashboard{Filters: s.dashboardFilters(r), Title: periodTitle(d, today), Query: r.URL.Query().Encode(),
+	filters, err := s.dashboardFilters(r)
+	if err != nil {
+		return err
+	}
+	v := view.Dashboard{Filters: filters, Title: periodTitle(d, today), Query: r.URL.Query().Encode(),
 		Sentence: sum.Text, Tables: dashboardTables(d)}
 	for _, f := range sum.Figures {
 		v.Figures = append(v.Figures, view.DashFigure{Name: f.Name, Value: f.Value, Source: f.Source})

@@ -161,11 +161,11 @@ func (s *Server) renderEnterpriseForm(w http.ResponseWriter, r *http.Request, st
 	if id != 0 {
 		title = "修改企业台账"
 	} else {
-		opts, oerr := s.topicOrgOptions(r.Context(), actor(r))
-		if oerr != nil {
+		var oerr error
+		if f.OrgField, oerr = s.orgField(r, view.Field{Name: "org_id", Label: "所在组织", Value: f.OrgID, Required: true},
+			"请选择", "/enterprises/new"); oerr != nil {
 			return oerr
 		}
-		f.OrgOptions = opts
 	}
 	return render(w, r, status, view.EnterpriseEdit(page(r, title, "assist"), f))
 }
@@ -243,22 +243,6 @@ func (s *Server) enterpriseArchive(w http.ResponseWriter, r *http.Request) error
 
 // --- The enterprise's page and its forms ---
 
-func (s *Server) liaisonCadreOptions(r *http.Request, committeeID int64, first string) ([]view.Option, error) {
-	cs, err := s.db.FindLiaisonCadres(r.Context(), actor(r), committeeID)
-	if err != nil {
-		return nil, err
-	}
-	out := []view.Option{{Value: "", Label: first}}
-	for _, c := range cs {
-		label := c.Name
-		if c.Post != "" {
-			label += "（" + c.Post + "）"
-		}
-		out = append(out, view.Option{Value: app.Itoa(c.ID), Label: label})
-	}
-	return out, nil
-}
-
 func (s *Server) problemForms(r *http.Request, base string, committeeID int64) (view.ProblemForms, error) {
 	pf := view.ProblemForms{ActionBase: base, Today: s.db.Today().String(),
 		CategoryOptions: []view.Option{{Value: "", Label: "请选择"}}}
@@ -332,9 +316,11 @@ func (s *Server) showEnterprise(w http.ResponseWriter, r *http.Request, id int64
 		return err
 	}
 	d.Problems = problemRows(ps)
-	if d.CadreOptions, err = s.liaisonCadreOptions(r, e.CommitteeID, "请选择"); err != nil {
+	picker, err := s.newCadrePicker(r, e.OrgID, e.CommitteeID, "cadre_id")
+	if err != nil {
 		return err
 	}
+	d.CadreOptions, d.CadreSearch = picker.Options("请选择"), picker.Search("/enterprises/"+app.Itoa(id), nil)
 	if d.P, err = s.problemForms(r, "/enterprises/"+app.Itoa(id), e.CommitteeID); err != nil {
 		return err
 	}

@@ -215,12 +215,11 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 	acc := state(r).account
 	d := view.ReportForm{ID: id, Msg: msg, Errs: errs}
 	if id == 0 && acc.OrgID == 0 {
-		orgs, err := s.topicOrgOptions(r.Context(), actor(r))
+		f, err := s.orgField(r, fe(view.Field{Name: "org_id", Label: "报送单位", Required: true}), "请选择", "/reports/new")
 		if err != nil {
 			return err
 		}
-		d.Fields = append(d.Fields, fe(view.Field{Name: "org_id", Label: "报送单位", Required: true,
-			Options: append([]view.Option{{Label: "请选择"}}, orgs...)}))
+		d.Fields = append(d.Fields, f)
 	}
 	d.Fields = append(d.Fields,
 		fe(view.Field{Name: "year", Label: "年度", Type: "number", Required: true}),

@@ -108,11 +108,11 @@ func (s *Server) renderVisitCampaignForm(w http.ResponseWriter, r *http.Request,
 	title := "修改遍访活动"
 	if id == 0 {
 		title = "新建遍访活动"
-		opts, oerr := s.topicOrgOptions(r.Context(), actor(r))
-		if oerr != nil {
+		var oerr error
+		if f.OrgField, oerr = s.orgField(r, view.Field{Name: "org_id", Label: "组织", Value: f.OrgID, Required: true,
+			Hint: "遍访该组织及其下级的在册困难户"}, "请选择", "/visit-campaigns/new"); oerr != nil {
 			return oerr
 		}
-		f.OrgOptions = opts
 	}
 	return render(w, r, status, view.VisitCampaignEdit(page(r, title, "assist"), f))
 }
@@ -209,9 +209,11 @@ func (s *Server) showVisitCampaign(w http.ResponseWriter, r *http.Request, id in
 		d.TargetOptions = append(d.TargetOptions, view.Option{Value: app.Itoa(t.HouseholdID), Label: t.HeadName + "（" + t.OrgName + "）"})
 	}
 	d.Visits = visitRows(cd.Visits, names)
-	if d.CadreOptions, err = s.liaisonCadreOptions(r, cd.Campaign.CommitteeID, "（不选）"); err != nil {
+	picker, err := s.newCadrePicker(r, cd.Campaign.OrgID, cd.Campaign.CommitteeID, "cadre_id")
+	if err != nil {
 		return err
 	}
+	d.CadreOptions, d.CadreSearch = picker.Options("（不选）"), picker.Search("/visit-campaigns/"+app.Itoa(id), nil)
 	if d.P, err = s.problemForms(r, "/visit-campaigns/"+app.Itoa(id), cd.Campaign.CommitteeID); err != nil {
 		return err
 	}

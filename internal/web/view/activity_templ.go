@@ -61,7 +61,7 @@ type DutyActivityForm struct {
 	Figures     string
 	Members     string
 	Others      string
-	OrgOptions  []Option
+	OrgField    Field // org_id: the searching organisation picker
 	KindOptions []Option
 	Errs        app.FieldErrors
 	Msg         string
@@ -554,7 +554,7 @@ func ActivityEditPage(p Page, f DutyActivityForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(FieldFrom(f.Errs, Field{Name: "org_id", Label: "组织", Value: f.OrgID, Options: f.OrgOptions, Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(FieldFrom(f.Errs, f.OrgField)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -34,6 +34,31 @@ type User struct {
 type Option struct {
 	Value string
 	Label string
+	// Group puts the option in an <optgroup> of that label (consecutive
+	// options of one group share it), e.g. a picker's search results.
+	Group string
+	// Disabled shows a note that cannot be chosen ("请输入更多字缩小范围").
+	Disabled bool
+}
+
+// optionGroup is a run of options outside any group (Label "") or of one
+// group.
+type optionGroup struct {
+	Label   string
+	Options []Option
+}
+
+// groupOptions splits options into runs by Group.
+func groupOptions(opts []Option) []optionGroup {
+	var out []optionGroup
+	for _, o := range opts {
+		if n := len(out); n > 0 && out[n-1].Label == o.Group {
+			out[n-1].Options = append(out[n-1].Options, o)
+			continue
+		}
+		out = append(out, optionGroup{Label: o.Group, Options: []Option{o}})
+	}
+	return out
 }
 
 // Field describes one form input.
@@ -47,6 +72,19 @@ type Field struct {
 	Required bool
 	Options  []Option // for select
 	Attrs    map[string]string
+	Search   *FieldSearch // a select's own search box (organisation fields of forms)
+}
+
+// FieldSearch is a search box beside a form's select: its input and button
+// belong to the page's empty GET form "pick" (Layout), so looking up choices
+// reopens the form's page with the search in its query and never sends what
+// was typed into the form itself. Works without JavaScript.
+type FieldSearch struct {
+	Name   string     // the query parameter, e.g. org_q
+	Label  string     // 查找组织
+	Value  string     // what was asked
+	Action string     // the form's GET page, e.g. /households/new
+	Keep   url.Values // the page's other query parameters
 }
 
 // FieldFrom fills a field's error from a form's field errors.
