@@ -57,7 +57,7 @@ func (tx *Tx) searchTouch(c Change) {
 		return
 	}
 	kind, ok := auditKinds[c.Entity]
-	if !ok || c.EntityID == 0 || searchSkip[c.Action] {
+	if !ok || c.EntityID == 0 || searchSkip[c.Action] || readActions[c.Action] {
 		return
 	}
 	tx.SearchTouch(kind, c.EntityID)
