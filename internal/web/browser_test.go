@@ -1,0 +1,135 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"xieshang/internal/app"
+	"xieshang/internal/store"
+)
+
+// browser starts headless Chromium for a test (Debian's chromium, or
+// XIESHANG_CHROMIUM). Without one the test is skipped, unless
+// XIESHANG_TEST_REQUIRE_BROWSER=1 (scripts/test sets it after installing
+// Chromium), when it fails.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("XIESHANG_CHROMIUM")
+	if path == "" {
+		path, _ = exec.LookPath("chromium")
+	}
+	if path == "" {
+		if os.Getenv("XIESHANG_TEST_REQUIRE_BROWSER") == "1" {
+			t.Fatal("Chromium is required (XIESHANG_TEST_REQUIRE_BROWSER=1) but not installed")
+		}
+		t.Skip("no Chromium (apt-get install chromium, or set XIESHANG_CHROMIUM)")
+	}
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900)}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil { // start the browser with no deadline (see chromedp.Run)
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// screenshot saves the page as PNG under XIESHANG_ARTIFACTS (scripts/test:
+// artifacts/screenshots), or nowhere when unset.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("XIESHANG_ARTIFACTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir = filepath.Join(dir, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// In a real browser: a wrong password is refused with the reason on the
+// form; each role signs in, lands on its home page with its name and role in
+// the header, and the sign-in is in the audit log.
+func TestBrowserLoginPerRole(t *testing.T) {
+	e := newEnv(t)
+	ctx := browser(t)
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		c, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(c, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		c, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	// signIn fills the form and waits for the element the answer must show.
+	signIn := func(user, password, until string) {
+		t.Helper()
+		step("sign in as "+user, chromedp.Navigate(e.srv.URL+"/login"),
+			chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), user),
+			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
+			chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(until)))
+	}
+
+	signIn("office-city", "Wrong-pass-2026", `[role="alert"]`)
+	if got := text(`[role="alert"]`); !strings.Contains(got, "用户名或密码不正确") {
+		t.Fatalf("wrong password: the page says %q", got)
+	}
+	screenshot(t, ctx, "login-refused")
+
+	logins := func() int {
+		t.Helper()
+		_, n, err := e.db.FindAuditEntries(context.Background(), app.System, store.AuditFilter{Action: "login"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, c := range []struct{ user, role string }{
+		{"office-city", "机关工作人员"}, {"leader-city", "领导"}, {"cadre-a", "帮扶干部"}, {"admin", "平台管理员"},
+	} {
+		// A fresh session for each: sign out through the header's form.
+		before := logins()
+		signIn(c.user, testPassword, ".who")
+		who := text(".who")
+		if !strings.Contains(who, c.user) || !strings.Contains(who, c.role) {
+			t.Fatalf("%s: the header says %q, want the name and %s", c.user, who, c.role)
+		}
+		screenshot(t, ctx, "home-"+c.user)
+		if n := logins() - before; n != 1 {
+			t.Fatalf("%s: %d sign-ins written to the audit log, want 1", c.user, n)
+		}
+		step("sign out "+c.user, chromedp.Click(chromedp.CSS(`.who button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	}
+}
