@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"xieshang/internal/app"
+	"xieshang/internal/member"
 	"xieshang/internal/store"
 )
 
@@ -131,5 +132,47 @@ func TestBrowserLoginPerRole(t *testing.T) {
 		}
 		step("sign out "+c.user, chromedp.Click(chromedp.CSS(`.who button[type="submit"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	}
+}
+
+// In a real browser: the header's search box finds a two-character word in a
+// member's record, marks it, and the hit's link opens the member.
+func TestBrowserSearch(t *testing.T) {
+	e := newEnv(t)
+	m, err := e.db.CreateMember(context.Background(), app.System, e.countyA.ID,
+		member.Input{Name: "协商测试委员", Workplace: "甲县扶贫协会"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	c, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	err = chromedp.Do(c, chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "office-a"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#top-q`)),
+		chromedp.SendKeys(chromedp.CSS(`#top-q`), "扶贫\n"),
+		chromedp.WaitVisible(chromedp.CSS(`.search-group`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(`.search-group`)))
+	if err != nil || !strings.Contains(group, "协商测试委员") || !strings.Contains(group, "扶贫") {
+		t.Fatalf("the search's first group: %q (%v)", group, err)
+	}
+	marked, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(`.search-group mark`)))
+	if err != nil || marked != "扶贫" {
+		t.Fatalf("the marked word: %q (%v)", marked, err)
+	}
+	screenshot(t, ctx, "search-fupin")
+	err = chromedp.Do(c, chromedp.Click(chromedp.CSS(`.search-group a.hit-title`)), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := chromedp.Run(c, chromedp.Location())
+	if err != nil || !strings.HasSuffix(loc, "/members/"+id(m.ID)) {
+		t.Fatalf("the hit opened %q, want member %d (%v)", loc, m.ID, err)
 	}
 }
