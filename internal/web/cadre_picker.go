@@ -103,30 +103,35 @@ func (p *cadrePicker) Options(first string) []view.Option {
 		out = append(out, view.Option{Label: "请先在上方按姓名查找干部", Disabled: true})
 	}
 	if p.nearIn != "" {
-		group := p.nearIn + "的干部"
-		for _, c := range p.near {
-			out = append(out, cadreOption(c, group))
+		capped := ""
+		if p.more {
+			capped = "只列出前" + strconv.Itoa(cadreNearCap) + "名，其他请按姓名查找"
 		}
-		switch {
-		case len(p.near) == 0:
-			out = append(out, view.Option{Label: "没有在岗干部，请按姓名查找", Group: group, Disabled: true})
-		case p.more:
-			out = append(out, view.Option{Label: "只列出前" + strconv.Itoa(cadreNearCap) + "名，其他请按姓名查找",
-				Group: group, Disabled: true})
-		}
+		out = append(out, cadreGroup(p.nearIn+"的干部", p.near, "没有在岗干部，请按姓名查找", capped)...)
 	}
 	if p.asked != "" {
-		group := "姓名含“" + p.asked + "”的干部"
-		for _, c := range p.found {
-			out = append(out, cadreOption(c, group))
+		capped := ""
+		if p.tooMany {
+			capped = "只列出前" + strconv.Itoa(cadreSearchCap) + "名，请输入更多字缩小范围"
 		}
-		switch {
-		case len(p.found) == 0:
-			out = append(out, view.Option{Label: "没有找到，请换个写法", Group: group, Disabled: true})
-		case p.tooMany:
-			out = append(out, view.Option{Label: "只列出前" + strconv.Itoa(cadreSearchCap) + "名，请输入更多字缩小范围",
-				Group: group, Disabled: true})
-		}
+		out = append(out, cadreGroup("姓名含“"+p.asked+"”的干部", p.found, "没有找到，请换个写法", capped)...)
+	}
+	return out
+}
+
+// cadreGroup is one group of a picker: its cadres, then a disabled note
+// saying that it is empty, or (capped, when not "") that it shows only the
+// first ones.
+func cadreGroup(group string, cs []store.CadreChoice, empty, capped string) []view.Option {
+	var out []view.Option
+	for _, c := range cs {
+		out = append(out, cadreOption(c, group))
+	}
+	switch {
+	case len(cs) == 0:
+		out = append(out, view.Option{Label: empty, Group: group, Disabled: true})
+	case capped != "":
+		out = append(out, view.Option{Label: capped, Group: group, Disabled: true})
 	}
 	return out
 }
