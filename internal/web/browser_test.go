@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,4 +178,157 @@ func TestBrowserSearch(t *testing.T) {
 	if err != nil || !strings.HasSuffix(loc, "/members/"+id(m.ID)) {
 		t.Fatalf("the hit opened %q, want member %d (%v)", loc, m.ID, err)
 	}
+}
+
+// tab is one browser tab on the test server, with steps that fail the test
+// with what they were doing.
+type tab struct {
+	t   *testing.T
+	e   *env
+	ctx context.Context
+}
+
+// tab starts a browser (see browser) on the env's server.
+func (e *env) tab(t *testing.T) *tab {
+	t.Helper()
+	return &tab{t: t, e: e, ctx: browser(t)}
+}
+
+// do runs actions with a 30-second limit.
+func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	c, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(c, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// open navigates to a path of the server and waits for its body.
+func (b *tab) open(path string) {
+	b.t.Helper()
+	b.do("open "+path, chromedp.Navigate(b.e.srv.URL+path), chromedp.WaitReady(chromedp.CSS(`body`)))
+}
+
+// signIn signs in through the form as a fixture account.
+func (b *tab) signIn(user string) {
+	b.t.Helper()
+	b.signInWith(user, testPassword)
+}
+
+// signInWith signs in through the form with a password.
+func (b *tab) signInWith(user, password string) {
+	b.t.Helper()
+	b.do("sign in as "+user, chromedp.Navigate(b.e.srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), user),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.who`)))
+}
+
+// text is the visible text of the first element sel matches.
+func (b *tab) text(sel string) string {
+	b.t.Helper()
+	return evalIn[string](b, `(document.querySelector(`+jsString(sel)+`)||{innerText:"(`+strings.ReplaceAll(sel, `"`, `'`)+` not found)"}).innerText`)
+}
+
+// evalIn evaluates a JavaScript expression in the tab.
+func evalIn[T any](b *tab, js string, opts ...chromedp.EvaluateOption) T {
+	b.t.Helper()
+	c, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(c, chromedp.Evaluate[T](js, opts...))
+	if err != nil {
+		b.t.Fatalf("evaluate %.80s: %v", js, err)
+	}
+	return v
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
+}
+
+// check is what every page in a flow gets: the accessibility check and a
+// screenshot named name.
+func (b *tab) check(name string) {
+	b.t.Helper()
+	b.a11y(name)
+	screenshot(b.t, b.ctx, name)
+}
+
+// axeViolation is one rule axe-core found broken, with the elements.
+type axeViolation struct {
+	ID, Impact, Help string
+	Nodes            []string
+}
+
+// loadAxe reads axe-core from XIESHANG_AXE (the path of axe.min.js,
+// fetched by scripts/test). Without it the check is skipped (false), unless
+// the browser tests are required.
+func loadAxe(t *testing.T) bool {
+	t.Helper()
+	path := os.Getenv("XIESHANG_AXE")
+	if path == "" {
+		if os.Getenv("XIESHANG_TEST_REQUIRE_BROWSER") == "1" {
+			t.Fatal("XIESHANG_AXE (axe.min.js) is required with the browser tests: run scripts/test")
+		}
+		return false
+	}
+	axeSource.once.Do(func() {
+		src, err := os.ReadFile(path)
+		axeSource.js, axeSource.err = string(src), err
+	})
+	if axeSource.err != nil {
+		t.Fatalf("axe-core: %v", axeSource.err)
+	}
+	return true
+}
+
+// axeViolations runs axe-core (see loadAxe) in the page.
+func axeViolations(b *tab) []axeViolation {
+	b.t.Helper()
+	if !evalIn[bool](b, `typeof axe === "object"`) {
+		evalIn[bool](b, axeSource.js+";true")
+	}
+	report := evalIn[string](b, `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}, resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" ") + (n.failureSummary ? " — " + n.failureSummary.replace(/\s+/g, " ") : ""))}))))`, chromedp.EvalAwaitPromise)
+	var violations []axeViolation
+	if err := json.Unmarshal([]byte(report), &violations); err != nil {
+		b.t.Fatalf("axe report: %v", err)
+	}
+	return violations
+}
+
+var axeSource struct {
+	once sync.Once
+	js   string
+	err  error
+}
+
+// a11y runs axe-core on the page for WCAG 2.1 A and AA and fails the test
+// with each violation: rule, impact, and the elements.
+func (b *tab) a11y(name string) {
+	b.t.Helper()
+	if !loadAxe(b.t) {
+		return
+	}
+	violations := axeViolations(b)
+	if len(violations) == 0 {
+		return
+	}
+	var sb strings.Builder
+	for _, v := range violations {
+		fmt.Fprintf(&sb, "\n  %s (%s): %s", v.ID, v.Impact, v.Help)
+		for i, n := range v.Nodes {
+			if i == 5 {
+				fmt.Fprintf(&sb, "\n    … and %d more", len(v.Nodes)-5)
+				break
+			}
+			fmt.Fprintf(&sb, "\n    %s", n)
+		}
+	}
+	url := evalIn[string](b, `location.pathname + location.search`)
+	b.t.Errorf("accessibility: %s (%s) has %d violation(s):%s", name, url, len(violations), sb.String())
 }

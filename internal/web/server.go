@@ -153,7 +153,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "跨站请求被拒绝"))
 	}))
-	s.handler = s.recoverer(s.logRequests(securityHeaders(cop.Handler(s.loadSession(mux)))))
+	s.handler = s.recoverer(s.logRequests(compress(securityHeaders(cop.Handler(s.loadSession(mux))))))
 	return s
 }
 

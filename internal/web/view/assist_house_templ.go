@@ -1119,7 +1119,7 @@ func HouseholdShowPage(p Page, d HouseholdShow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, " <h2>家庭成员</h2><table><thead><tr><th>姓名</th><th>关系</th><th>性别</th><th>出生日期</th><th>身份证号码</th><th>类别</th><th>残疾情况</th><th>健康状况</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, " <h2>家庭成员</h2><table><thead><tr><th>姓名</th><th>关系</th><th>性别</th><th>出生日期</th><th>身份证号码</th><th>类别</th><th>残疾情况</th><th>健康状况</th><th>操作</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1276,7 +1276,7 @@ func HouseholdShowPage(p Page, d HouseholdShow) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "<input name=\"reason\" placeholder=\"查看事由\" required> <button type=\"submit\">查看完整信息</button></form>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "<input name=\"reason\" placeholder=\"查看事由\" aria-label=\"查看事由\" required> <button type=\"submit\">查看完整信息</button></form>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

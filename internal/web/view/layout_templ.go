@@ -161,7 +161,7 @@ func Layout(p Page) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.User.Can["search"] {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<form class=\"top-search\" method=\"get\" action=\"/search\" role=\"search\"><label class=\"sr-only\" for=\"top-q\">搜索</label> <input id=\"top-q\" type=\"search\" name=\"q\" placeholder=\"搜索\" maxlength=\"100\"></form>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<form class=\"top-search\" method=\"get\" action=\"/search\" role=\"search\" aria-label=\"全站搜索\"><label class=\"sr-only\" for=\"top-q\">搜索</label> <input id=\"top-q\" type=\"search\" name=\"q\" placeholder=\"搜索\" maxlength=\"100\"></form>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

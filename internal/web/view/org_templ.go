@@ -324,7 +324,7 @@ func OrgIndexPage(p Page, d OrgIndex) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</div><form class=\"filters\" method=\"get\" action=\"/orgs\" role=\"search\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</div><form class=\"filters\" method=\"get\" action=\"/orgs\" role=\"search\" aria-label=\"筛选组织\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

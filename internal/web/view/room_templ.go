@@ -308,7 +308,7 @@ func RoomIndexPage(p Page, d RoomIndex) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</div><form class=\"filters\" method=\"get\" action=\"/rooms\" role=\"search\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</div><form class=\"filters\" method=\"get\" action=\"/rooms\" role=\"search\" aria-label=\"筛选议事室\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

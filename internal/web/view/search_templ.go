@@ -136,7 +136,7 @@ func SearchResults(p Page, d SearchPage) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<h1>搜索</h1><form class=\"filters search-form\" method=\"get\" action=\"/search\" role=\"search\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<h1>搜索</h1><form class=\"filters search-form\" method=\"get\" action=\"/search\" role=\"search\" aria-label=\"搜索\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
