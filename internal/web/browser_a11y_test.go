@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -109,4 +110,97 @@ func TestBrowserA11yCheckFinds(t *testing.T) {
 			t.Errorf("axe did not report %s (reported %v)", id, found)
 		}
 	}
+}
+
+// By keyboard alone: sign in (Tab, type, Enter), skip to the content, and
+// tab through a whole form page in document order — every element that
+// takes focus shows a focus ring of at least 2 px whose colour stands out
+// from what is behind it (3:1, WCAG 2.2 focus appearance), none is skipped
+// or reordered by a positive tabindex, and the form's submit button is
+// reached.
+func TestBrowserKeyboard(t *testing.T) {
+	e := newEnv(t)
+	b := e.tab(t)
+	focused := func() string {
+		return evalIn[string](b, `(e => e && e !== document.body ? (e.id || e.name || e.tagName.toLowerCase() + ":" + e.innerText.trim()) : "")(document.activeElement)`)
+	}
+	keys := func(what, k string) {
+		t.Helper()
+		b.do(what, chromedp.KeyEvent(k))
+	}
+	b.open("/login")
+	keys("tab to the user name", "\t")
+	if f := focused(); f != "f-username" {
+		t.Fatalf("the first Tab on the sign-in page focuses %q, want the user name", f)
+	}
+	keys("type the user name", "office-a\t")
+	if f := focused(); f != "f-password" {
+		t.Fatalf("Tab from the user name focuses %q, want the password", f)
+	}
+	keys("type the password", testPassword+"\r")
+	b.do("wait for the home page", chromedp.WaitVisible(chromedp.CSS(`.who`)))
+
+	keys("tab to the skip link", "\t")
+	if f := focused(); f != "a:跳到正文" {
+		t.Fatalf("the first Tab on a page focuses %q, want the skip link", f)
+	}
+	if x := evalIn[float64](b, `document.activeElement.getBoundingClientRect().left`); x < 0 {
+		t.Errorf("the focused skip link is off screen (left %v)", x)
+	}
+	keys("follow the skip link", "\r")
+	if h := evalIn[string](b, `location.hash`); h != "#main" {
+		t.Errorf("the skip link led to %q, want #main", h)
+	}
+
+	b.open("/members/new")
+	if n := evalIn[int](b, `[...document.querySelectorAll("[tabindex]")].filter(e => e.tabIndex > 0).length`); n > 0 {
+		t.Errorf("%d elements with a positive tabindex reorder the keyboard path", n)
+	}
+	// The focusable elements in document order, as the Tab key should visit them.
+	want := evalIn[[]string](b, `[...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")]
+		.filter(e => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0 && !e.closest("[hidden]"))
+		.map(e => e.id || e.name || e.tagName.toLowerCase() + ":" + e.innerText.trim())`)
+	// ring describes the focused element's focus ring: width, and the
+	// contrast of its colour with the background behind the element.
+	const ring = `(() => {
+		const e = document.activeElement, s = getComputedStyle(e);
+		const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+		const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4 })
+			.reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+		let bg = null;
+		for (let p = e.parentElement; p && !bg; p = p.parentElement) {
+			const c = rgb(getComputedStyle(p).backgroundColor);
+			if (c.length === 3 || c[3] > 0) bg = c;
+		}
+		bg = bg || [255, 255, 255];
+		const [l1, l2] = [lum(rgb(s.outlineColor)), lum(bg)].sort((a, b) => b - a);
+		return JSON.stringify({width: s.outlineStyle === "none" ? 0 : parseFloat(s.outlineWidth), contrast: (l1 + 0.05) / (l2 + 0.05)});
+	})()`
+	b.do("focus the page's start", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+	var got []string
+	for i := 0; i < 3*len(want); i++ {
+		keys("Tab", "\t")
+		f := focused()
+		if f == "" || (len(got) > 0 && f == got[0]) {
+			break
+		}
+		if len(got) > 0 && got[len(got)-1] == f {
+			continue // a date input's day, month and year take a Tab each
+		}
+		got = append(got, f)
+		var r struct{ Width, Contrast float64 }
+		if err := json.Unmarshal([]byte(evalIn[string](b, ring)), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Width < 2 || r.Contrast < 3 {
+			t.Errorf("focus on %s: ring %.0f px, contrast %.1f:1 with its background (want ≥ 2 px, ≥ 3:1)", f, r.Width, r.Contrast)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the Tab key visits\n  %q\nwant the document order\n  %q", got, want)
+	}
+	if !slices.Contains(got, "button:保存") {
+		t.Errorf("the Tab key never reaches the form's save button: %q", got)
+	}
+	screenshot(t, b.ctx, "keyboard-member-new")
 }
