@@ -8,6 +8,16 @@
       e.preventDefault();
     }
   });
+  // Wide tables scroll inside .table-wrap, which the pages make focusable
+  // (tabindex="0") so that the keyboard can scroll them; where a table fits,
+  // the extra stop on the Tab key's path is taken away.
+  var fitWraps = function () {
+    document.querySelectorAll(".table-wrap").forEach(function (w) {
+      if (w.scrollWidth > w.clientWidth + 1) { w.setAttribute("tabindex", "0"); } else { w.removeAttribute("tabindex"); }
+    });
+  };
+  fitWraps();
+  window.addEventListener("resize", fitWraps);
   // Import progress: <div data-progress-url="/members/import/7.json">
   var box = document.querySelector("[data-progress-url]");
   if (box) {

@@ -327,7 +327,7 @@ func ActivityListPage(p Page, d DutyActivityList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">日期</th><th scope=\"col\">类型</th><th scope=\"col\">活动名称</th><th scope=\"col\">组织</th><th scope=\"col\">参加委员</th><th scope=\"col\">其他人员</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">日期</th><th scope=\"col\">类型</th><th scope=\"col\">活动名称</th><th scope=\"col\">组织</th><th scope=\"col\">参加委员</th><th scope=\"col\">其他人员</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -175,7 +175,7 @@ func AssistFiguresPage(p Page, d AssistFigures) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</div><div class=\"table-wrap\"><table class=\"stats\"><thead><tr><th scope=\"col\">组织</th><th scope=\"col\" class=\"num\">结对干部</th><th scope=\"col\" class=\"num\">在册户数</th><th scope=\"col\" class=\"num\">结对户数</th><th scope=\"col\" class=\"num\">结对人数</th><th scope=\"col\" class=\"num\">结对覆盖</th><th scope=\"col\" class=\"num\">走访户数</th><th scope=\"col\" class=\"num\">走访覆盖</th><th scope=\"col\" class=\"num\">慰问户数</th><th scope=\"col\" class=\"num\">慰问覆盖</th><th scope=\"col\" class=\"num\">慰问物资（元）</th><th scope=\"col\" class=\"num\">问题提出/解决</th><th scope=\"col\" class=\"num\">包联企业</th><th scope=\"col\" class=\"num\">企业问题提出/解决</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</div><div class=\"table-wrap\" tabindex=\"0\"><table class=\"stats\"><thead><tr><th scope=\"col\">组织</th><th scope=\"col\" class=\"num\">结对干部</th><th scope=\"col\" class=\"num\">在册户数</th><th scope=\"col\" class=\"num\">结对户数</th><th scope=\"col\" class=\"num\">结对人数</th><th scope=\"col\" class=\"num\">结对覆盖</th><th scope=\"col\" class=\"num\">走访户数</th><th scope=\"col\" class=\"num\">走访覆盖</th><th scope=\"col\" class=\"num\">慰问户数</th><th scope=\"col\" class=\"num\">慰问覆盖</th><th scope=\"col\" class=\"num\">慰问物资（元）</th><th scope=\"col\" class=\"num\">问题提出/解决</th><th scope=\"col\" class=\"num\">包联企业</th><th scope=\"col\" class=\"num\">企业问题提出/解决</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

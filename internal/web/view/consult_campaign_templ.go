@@ -147,7 +147,7 @@ func CampaignListPage(p Page, d CampaignList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">征集活动</th><th scope=\"col\">组织</th><th scope=\"col\">征集时间</th><th scope=\"col\">状态</th><th scope=\"col\">建议数</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">征集活动</th><th scope=\"col\">组织</th><th scope=\"col\">征集时间</th><th scope=\"col\">状态</th><th scope=\"col\">建议数</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1019,7 +1019,7 @@ func PublicSelectedPage(p Page, d PublicSelected) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">议题</th><th scope=\"col\">协商形式</th><th scope=\"col\">计划月份</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">议题</th><th scope=\"col\">协商形式</th><th scope=\"col\">计划月份</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

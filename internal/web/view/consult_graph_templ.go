@@ -236,7 +236,7 @@ func GraphEditorPage(p Page, d GraphEditor) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\"><h2>状态</h2><p class=\"hint\">代码只用小写字母、数字和下划线；进度为0到100，用于统计进展；时限为在该状态停留的天数，超过即为超期（0为不限）；终结状态不能再流转。空白行不保存。</p><div class=\"table-wrap\"><table class=\"graph-states\"><thead><tr><th scope=\"col\">代码</th><th scope=\"col\">名称</th><th scope=\"col\">进度(%)</th><th scope=\"col\">时限(天)</th><th scope=\"col\">终结</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\"><h2>状态</h2><p class=\"hint\">代码只用小写字母、数字和下划线；进度为0到100，用于统计进展；时限为在该状态停留的天数，超过即为超期（0为不限）；终结状态不能再流转。空白行不保存。</p><div class=\"table-wrap\" tabindex=\"0\"><table class=\"graph-states\"><thead><tr><th scope=\"col\">代码</th><th scope=\"col\">名称</th><th scope=\"col\">进度(%)</th><th scope=\"col\">时限(天)</th><th scope=\"col\">终结</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -493,7 +493,7 @@ func GraphEditorPage(p Page, d GraphEditor) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "。</p><div class=\"table-wrap\"><table class=\"graph-transitions\"><thead><tr><th scope=\"col\">从状态</th><th scope=\"col\">到状态</th><th scope=\"col\">操作名称</th><th scope=\"col\">可操作角色</th><th scope=\"col\">前提条件</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "。</p><div class=\"table-wrap\" tabindex=\"0\"><table class=\"graph-transitions\"><thead><tr><th scope=\"col\">从状态</th><th scope=\"col\">到状态</th><th scope=\"col\">操作名称</th><th scope=\"col\">可操作角色</th><th scope=\"col\">前提条件</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

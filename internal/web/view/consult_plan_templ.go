@@ -138,7 +138,7 @@ func PlanListPage(p Page, d PlanList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">计划</th><th scope=\"col\">政协</th><th scope=\"col\">年度</th><th scope=\"col\">议题数</th><th scope=\"col\">状态</th><th scope=\"col\">版本</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">计划</th><th scope=\"col\">政协</th><th scope=\"col\">年度</th><th scope=\"col\">议题数</th><th scope=\"col\">状态</th><th scope=\"col\">版本</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -650,7 +650,7 @@ func PlanShowPage(p Page, d PlanShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "</h3><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">议题</th><th scope=\"col\">协商形式</th><th scope=\"col\">牵头专委会</th><th scope=\"col\">状态</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "</h3><div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">议题</th><th scope=\"col\">协商形式</th><th scope=\"col\">牵头专委会</th><th scope=\"col\">状态</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -981,7 +981,7 @@ func PlanShowPage(p Page, d PlanShow) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Revisions) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "<h2>修订记录</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">版本</th><th scope=\"col\">时间</th><th scope=\"col\">调整人</th><th scope=\"col\">理由</th><th scope=\"col\">调整内容</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "<h2>修订记录</h2><div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">版本</th><th scope=\"col\">时间</th><th scope=\"col\">调整人</th><th scope=\"col\">理由</th><th scope=\"col\">调整内容</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

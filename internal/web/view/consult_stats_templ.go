@@ -259,7 +259,7 @@ func ConsultStatsPage(p Page, d ConsultStats) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</div><h2>议题状态</h2><div class=\"table-wrap\"><table class=\"stats\"><thead><tr><th scope=\"col\">状态</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</div><h2>议题状态</h2><div class=\"table-wrap\" tabindex=\"0\"><table class=\"stats\"><thead><tr><th scope=\"col\">状态</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -428,7 +428,7 @@ func ConsultStatsPage(p Page, d ConsultStats) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<div class=\"table-wrap\"><table class=\"outcomes\"><thead><tr><th scope=\"col\">成果</th><th scope=\"col\">议题</th><th scope=\"col\">报送</th><th scope=\"col\" class=\"num\">交办单位</th><th scope=\"col\" class=\"num\">已答复</th><th scope=\"col\" class=\"num\">已认可</th><th scope=\"col\">反馈</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"outcomes\"><thead><tr><th scope=\"col\">成果</th><th scope=\"col\">议题</th><th scope=\"col\">报送</th><th scope=\"col\" class=\"num\">交办单位</th><th scope=\"col\" class=\"num\">已答复</th><th scope=\"col\" class=\"num\">已认可</th><th scope=\"col\">反馈</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

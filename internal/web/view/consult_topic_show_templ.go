@@ -1324,7 +1324,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 					}
 				}
 				if len(d.Links.Children) > 0 {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 98, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">下级组织</th><th scope=\"col\">议题</th><th scope=\"col\">状态</th><th scope=\"col\">进度</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 98, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">下级组织</th><th scope=\"col\">议题</th><th scope=\"col\">状态</th><th scope=\"col\">进度</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -1477,7 +1477,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Participants) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 114, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">类别</th><th scope=\"col\">姓名或名称</th><th scope=\"col\">单位或身份</th><th scope=\"col\">备注</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 114, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">类别</th><th scope=\"col\">姓名或名称</th><th scope=\"col\">单位或身份</th><th scope=\"col\">备注</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

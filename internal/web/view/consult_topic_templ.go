@@ -183,7 +183,7 @@ func TopicTable(rows []TopicRow) templ.Component {
 			templ_7745c5c3_Var4 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-wrap\"><table class=\"topics\"><thead><tr><th scope=\"col\">议题</th><th scope=\"col\">组织</th><th scope=\"col\">形式</th><th scope=\"col\">年度</th><th scope=\"col\">状态</th><th scope=\"col\">进度</th><th scope=\"col\">本环节时限</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"topics\"><thead><tr><th scope=\"col\">议题</th><th scope=\"col\">组织</th><th scope=\"col\">形式</th><th scope=\"col\">年度</th><th scope=\"col\">状态</th><th scope=\"col\">进度</th><th scope=\"col\">本环节时限</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -216,7 +216,7 @@ func DutyRankingPage(p Page, d DutyRanking) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div class=\"table-wrap\"><table id=\"ranking\"><thead><tr>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div class=\"table-wrap\" tabindex=\"0\"><table id=\"ranking\"><thead><tr>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -568,7 +568,7 @@ func DutyFilePage(p Page, d DutyFile) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "</p><h2>分类积分</h2><div class=\"table-wrap\"><table id=\"totals\"><thead><tr><th scope=\"col\">类别和事项</th><th scope=\"col\" class=\"num\">次数</th><th scope=\"col\" class=\"num\">积分</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "</p><h2>分类积分</h2><div class=\"table-wrap\" tabindex=\"0\"><table id=\"totals\"><thead><tr><th scope=\"col\">类别和事项</th><th scope=\"col\" class=\"num\">次数</th><th scope=\"col\" class=\"num\">积分</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -685,7 +685,7 @@ func DutyFilePage(p Page, d DutyFile) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "<div class=\"table-wrap\"><table id=\"events\"><thead><tr><th scope=\"col\">日期</th><th scope=\"col\">事项</th><th scope=\"col\" class=\"num\">积分</th><th scope=\"col\">来源</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "<div class=\"table-wrap\" tabindex=\"0\"><table id=\"events\"><thead><tr><th scope=\"col\">日期</th><th scope=\"col\">事项</th><th scope=\"col\" class=\"num\">积分</th><th scope=\"col\">来源</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -852,7 +852,7 @@ func DutyRulesListPage(p Page, d DutyRulesList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "<div class=\"table-wrap\"><table id=\"rule-sets\"><thead><tr><th scope=\"col\">适用年度</th><th scope=\"col\" class=\"num\">规则条数</th><th scope=\"col\">修改时间</th><th scope=\"col\">操作</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "<div class=\"table-wrap\" tabindex=\"0\"><table id=\"rule-sets\"><thead><tr><th scope=\"col\">适用年度</th><th scope=\"col\" class=\"num\">规则条数</th><th scope=\"col\">修改时间</th><th scope=\"col\">操作</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -989,7 +989,7 @@ func dutyRulesReadOnly(d DutyRulesForm) templ.Component {
 			templ_7745c5c3_Var44 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<div class=\"table-wrap\"><table id=\"default-rules\"><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">会议</th><th scope=\"col\" class=\"num\">分值</th><th scope=\"col\" class=\"num\">常委分值</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<div class=\"table-wrap\" tabindex=\"0\"><table id=\"default-rules\"><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">会议</th><th scope=\"col\" class=\"num\">分值</th><th scope=\"col\" class=\"num\">常委分值</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1217,7 +1217,7 @@ func DutyRulesFormPage(p Page, d DutyRulesForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, "</fieldset><p class=\"muted small\">分值可为负数（扣分），最多两位小数；常委分值留空时常委按普通分值计。会议事项可按会议类型或是否应出席分别设分，具体的优先。</p><div class=\"table-wrap\"><table id=\"rules\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">事项</th><th scope=\"col\">会议</th><th scope=\"col\">分值</th><th scope=\"col\">常委分值</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, "</fieldset><p class=\"muted small\">分值可为负数（扣分），最多两位小数；常委分值留空时常委按普通分值计。会议事项可按会议类型或是否应出席分别设分，具体的优先。</p><div class=\"table-wrap\" tabindex=\"0\"><table id=\"rules\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">事项</th><th scope=\"col\">会议</th><th scope=\"col\">分值</th><th scope=\"col\">常委分值</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -602,7 +602,7 @@ func ElectionListPage(p Page, d ElectionList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">选举</th><th scope=\"col\">方式</th><th scope=\"col\">状态</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">选举</th><th scope=\"col\">方式</th><th scope=\"col\">状态</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1955,7 +1955,7 @@ func electionActions(p Page, d ElectionShow) templ.Component {
 		}
 		if d.Counting {
 			if d.Head.Paper {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 154, "<h3>选票录入（两遍）</h3><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">选票</th><th scope=\"col\">遍次</th><th scope=\"col\">录入人</th><th scope=\"col\" class=\"num\">已录入</th><th scope=\"col\"></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 154, "<h3>选票录入（两遍）</h3><div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">选票</th><th scope=\"col\">遍次</th><th scope=\"col\">录入人</th><th scope=\"col\" class=\"num\">已录入</th><th scope=\"col\"></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2674,7 +2674,7 @@ func ElectionEntryPage(p Page, d EntryView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Last) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 224, "<h3>最近录入</h3><div class=\"table-wrap\"><table class=\"entry-last\"><thead><tr><th scope=\"col\" class=\"num\">序号</th><th scope=\"col\">选票</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 224, "<h3>最近录入</h3><div class=\"table-wrap\" tabindex=\"0\"><table class=\"entry-last\"><thead><tr><th scope=\"col\" class=\"num\">序号</th><th scope=\"col\">选票</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2929,7 +2929,7 @@ func ElectionComparePage(p Page, d CompareView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 246, " 处不一致，请对照选票原件更正后再签字。</p><div class=\"table-wrap\"><table class=\"entry-diffs\"><thead><tr><th scope=\"col\" class=\"num\">序号</th><th scope=\"col\">第一遍</th><th scope=\"col\">第二遍</th><th scope=\"col\">按选票原件更正（两遍同时改为）</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 246, " 处不一致，请对照选票原件更正后再签字。</p><div class=\"table-wrap\" tabindex=\"0\"><table class=\"entry-diffs\"><thead><tr><th scope=\"col\" class=\"num\">序号</th><th scope=\"col\">第一遍</th><th scope=\"col\">第二遍</th><th scope=\"col\">按选票原件更正（两遍同时改为）</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

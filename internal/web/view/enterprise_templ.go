@@ -246,7 +246,7 @@ func EnterpriseListPage(p Page, d EnterpriseList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">企业名称</th><th scope=\"col\">统一社会信用代码</th><th scope=\"col\">所在地</th><th scope=\"col\">行业</th><th scope=\"col\">规模</th><th scope=\"col\">联系人</th><th scope=\"col\">联系电话</th><th scope=\"col\">包联领导</th><th scope=\"col\">问题（未办结）</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">企业名称</th><th scope=\"col\">统一社会信用代码</th><th scope=\"col\">所在地</th><th scope=\"col\">行业</th><th scope=\"col\">规模</th><th scope=\"col\">联系人</th><th scope=\"col\">联系电话</th><th scope=\"col\">包联领导</th><th scope=\"col\">问题（未办结）</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

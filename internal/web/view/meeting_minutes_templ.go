@@ -155,7 +155,7 @@ func MeetingNoticePage(p Page, d MeetingNoticeView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Sent) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<h2>已发送</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">类别</th><th scope=\"col\">标题</th><th scope=\"col\">发送时间</th><th scope=\"col\">通知人数</th><th scope=\"col\">已读</th><th scope=\"col\">阅读情况</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<h2>已发送</h2><div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">类别</th><th scope=\"col\">标题</th><th scope=\"col\">发送时间</th><th scope=\"col\">通知人数</th><th scope=\"col\">已读</th><th scope=\"col\">阅读情况</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -395,7 +395,7 @@ func MeetingSeatingPage(p Page, d SeatingView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "人</span></h3><div class=\"table-wrap\"><table class=\"hall-grid\"><tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "人</span></h3><div class=\"table-wrap\" tabindex=\"0\"><table class=\"hall-grid\"><tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -499,7 +499,7 @@ func MeetingSeatingPage(p Page, d SeatingView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<div class=\"table-wrap\"><table class=\"seating-guests\"><thead><tr><th scope=\"col\">顺序</th><th scope=\"col\">姓名</th><th scope=\"col\">单位及职务</th><th scope=\"col\">主席台</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"seating-guests\"><thead><tr><th scope=\"col\">顺序</th><th scope=\"col\">姓名</th><th scope=\"col\">单位及职务</th><th scope=\"col\">主席台</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

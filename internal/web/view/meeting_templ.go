@@ -312,7 +312,7 @@ func MeetingListPage(p Page, d MeetingList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<div class=\"table-wrap\"><table class=\"meetings\"><thead><tr>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"meetings\"><thead><tr>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1152,7 +1152,7 @@ func MeetingShowPage(p Page, d MeetingShow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<div class=\"table-wrap\"><table class=\"meeting-expected\"><thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">职务</th><th scope=\"col\">界别</th><th scope=\"col\">签到</th><th scope=\"col\">请假</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"meeting-expected\"><thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">职务</th><th scope=\"col\">界别</th><th scope=\"col\">签到</th><th scope=\"col\">请假</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1297,7 +1297,7 @@ func MeetingShowPage(p Page, d MeetingShow) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Leaves) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 104, "<div class=\"table-wrap\"><table class=\"meeting-leaves\"><thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">事由</th><th scope=\"col\">状态</th><th scope=\"col\">审批</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 104, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"meeting-leaves\"><thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">事由</th><th scope=\"col\">状态</th><th scope=\"col\">审批</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

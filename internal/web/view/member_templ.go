@@ -231,7 +231,7 @@ func MemberListPage(p Page, d MemberList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"table-wrap\"><table class=\"members\"><thead><tr>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"members\"><thead><tr>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -808,7 +808,7 @@ func MemberShowPage(p Page, d MemberShow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">届次</th><th scope=\"col\">界别</th><th scope=\"col\">专门委员会</th><th scope=\"col\">开始</th><th scope=\"col\">结束</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">届次</th><th scope=\"col\">界别</th><th scope=\"col\">专门委员会</th><th scope=\"col\">开始</th><th scope=\"col\">结束</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -984,7 +984,7 @@ func MemberShowPage(p Page, d MemberShow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 85, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">届次</th><th scope=\"col\">职务</th><th scope=\"col\">开始</th><th scope=\"col\">结束</th><th scope=\"col\">备注</th><th scope=\"col\">排序</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 85, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">届次</th><th scope=\"col\">职务</th><th scope=\"col\">开始</th><th scope=\"col\">结束</th><th scope=\"col\">备注</th><th scope=\"col\">排序</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1546,7 +1546,7 @@ func MemberImportPage(p Page, d MemberImport) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 134, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\" class=\"num\">行号</th><th scope=\"col\">列</th><th scope=\"col\">原因</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 134, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\" class=\"num\">行号</th><th scope=\"col\">列</th><th scope=\"col\">原因</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -967,7 +967,7 @@ func proposalAction(p Page, d ProposalShow, act ProposalAction) templ.Component 
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 75, "<div class=\"table-wrap\"><table class=\"proposal-units\"><thead><tr><th scope=\"col\">单位</th><th scope=\"col\">不承办</th><th scope=\"col\">主办</th><th scope=\"col\">会办</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 75, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"proposal-units\"><thead><tr><th scope=\"col\">单位</th><th scope=\"col\">不承办</th><th scope=\"col\">主办</th><th scope=\"col\">会办</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1800,7 +1800,7 @@ func ProposalShowPage(p Page, d ProposalShow) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Cosigners) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 158, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">委员</th><th scope=\"col\">工作单位及职务</th><th scope=\"col\">联名时间</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 158, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">委员</th><th scope=\"col\">工作单位及职务</th><th scope=\"col\">联名时间</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -351,7 +351,7 @@ func ProposalTable(rows []ProposalRow, session bool) templ.Component {
 			templ_7745c5c3_Var10 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<div class=\"table-wrap\"><table class=\"proposals\"><thead><tr><th scope=\"col\">案号</th><th scope=\"col\">标题</th><th scope=\"col\">提案人</th><th scope=\"col\">分类</th><th scope=\"col\">状态</th><th scope=\"col\">承办单位</th><th scope=\"col\">答复期限</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"proposals\"><thead><tr><th scope=\"col\">案号</th><th scope=\"col\">标题</th><th scope=\"col\">提案人</th><th scope=\"col\">分类</th><th scope=\"col\">状态</th><th scope=\"col\">承办单位</th><th scope=\"col\">答复期限</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

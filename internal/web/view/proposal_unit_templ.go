@@ -531,7 +531,7 @@ func UnitProposalsPage(p Page, d UnitProposals) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">提案</th><th scope=\"col\">承办方式</th><th scope=\"col\">期限</th><th scope=\"col\">状态</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">提案</th><th scope=\"col\">承办方式</th><th scope=\"col\">期限</th><th scope=\"col\">状态</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

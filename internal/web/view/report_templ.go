@@ -302,7 +302,7 @@ func ReportListPage(p Page, d ReportList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<div class=\"table-wrap\"><table class=\"reports\"><thead><tr><th scope=\"col\">标题</th><th scope=\"col\">作者</th><th scope=\"col\">报送单位</th><th scope=\"col\">年度</th><th scope=\"col\">状态</th><th scope=\"col\">采用</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"reports\"><thead><tr><th scope=\"col\">标题</th><th scope=\"col\">作者</th><th scope=\"col\">报送单位</th><th scope=\"col\">年度</th><th scope=\"col\">状态</th><th scope=\"col\">采用</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1013,7 +1013,7 @@ func ReportShowPage(p Page, d ReportShow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">级别</th><th scope=\"col\">采用日期</th><th scope=\"col\">采用单位及刊物</th><th scope=\"col\">领导批示</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">级别</th><th scope=\"col\">采用日期</th><th scope=\"col\">采用单位及刊物</th><th scope=\"col\">领导批示</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1510,7 +1510,7 @@ func ReportStatsPage(p Page, d ReportStats) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "</h2><div class=\"table-wrap\"><table class=\"report-summary\"><thead><tr><th scope=\"col\">项目</th><th scope=\"col\" class=\"num\">条数</th><th scope=\"col\" class=\"num\">其中有领导批示</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "</h2><div class=\"table-wrap\" tabindex=\"0\"><table class=\"report-summary\"><thead><tr><th scope=\"col\">项目</th><th scope=\"col\" class=\"num\">条数</th><th scope=\"col\" class=\"num\">其中有领导批示</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1621,7 +1621,7 @@ func ReportStatsPage(p Page, d ReportStats) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "<div class=\"table-wrap\"><table class=\"report-sectors\"><thead><tr><th scope=\"col\">界别</th><th scope=\"col\" class=\"num\">报送</th><th scope=\"col\" class=\"num\">采用</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"report-sectors\"><thead><tr><th scope=\"col\">界别</th><th scope=\"col\" class=\"num\">报送</th><th scope=\"col\" class=\"num\">采用</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1685,7 +1685,7 @@ func ReportStatsPage(p Page, d ReportStats) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 146, "<div class=\"table-wrap\"><table class=\"report-authors\"><thead><tr><th scope=\"col\">委员</th><th scope=\"col\">界别</th><th scope=\"col\" class=\"num\">报送</th><th scope=\"col\" class=\"num\">采用</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 146, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"report-authors\"><thead><tr><th scope=\"col\">委员</th><th scope=\"col\">界别</th><th scope=\"col\" class=\"num\">报送</th><th scope=\"col\" class=\"num\">采用</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -340,7 +340,7 @@ func RoomIndexPage(p Page, d RoomIndex) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">名称</th><th scope=\"col\">品牌</th><th scope=\"col\">所在组织</th><th scope=\"col\">服务村(社区)</th><th scope=\"col\">联络员</th><th scope=\"col\">成立日期</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">名称</th><th scope=\"col\">品牌</th><th scope=\"col\">所在组织</th><th scope=\"col\">服务村(社区)</th><th scope=\"col\">联络员</th><th scope=\"col\">成立日期</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1176,7 +1176,7 @@ func RoomShowPage(p Page, d RoomShow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 89, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">委员</th><th scope=\"col\">开始日期</th><th scope=\"col\">结束日期</th><th scope=\"col\">状态</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 89, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">委员</th><th scope=\"col\">开始日期</th><th scope=\"col\">结束日期</th><th scope=\"col\">状态</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1397,7 +1397,7 @@ func RoomShowPage(p Page, d RoomShow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 116, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">日期</th><th scope=\"col\">议题</th><th scope=\"col\">参加委员</th><th scope=\"col\" class=\"num\">群众</th><th scope=\"col\">其他人员</th><th scope=\"col\">议事结果</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 116, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">日期</th><th scope=\"col\">议题</th><th scope=\"col\">参加委员</th><th scope=\"col\" class=\"num\">群众</th><th scope=\"col\">其他人员</th><th scope=\"col\">议事结果</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1751,7 +1751,7 @@ func RoomCoveragePage(p Page, d CoveragePage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 142, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">组织</th><th scope=\"col\">层级</th><th scope=\"col\" class=\"num\">村(社区)</th><th scope=\"col\" class=\"num\">已覆盖</th><th scope=\"col\" class=\"num\">覆盖率</th><th scope=\"col\" class=\"num\">议事室</th><th scope=\"col\">尚无议事室的村(社区)</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 142, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">组织</th><th scope=\"col\">层级</th><th scope=\"col\" class=\"num\">村(社区)</th><th scope=\"col\" class=\"num\">已覆盖</th><th scope=\"col\" class=\"num\">覆盖率</th><th scope=\"col\" class=\"num\">议事室</th><th scope=\"col\">尚无议事室的村(社区)</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

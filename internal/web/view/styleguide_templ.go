@@ -61,7 +61,7 @@ func StyleGuidePage(p Page, d StyleGuideView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>界面规范</h1><p class=\"muted\">平台页面使用的组件和写法。新页面照此组合，不另起样式。</p><nav class=\"card\" aria-label=\"本页目录\"><ol class=\"sg-toc\"><li><a href=\"#sg-colour\">颜色</a></li><li><a href=\"#sg-type\">文字</a></li><li><a href=\"#sg-buttons\">按钮和链接</a></li><li><a href=\"#sg-alerts\">提示</a></li><li><a href=\"#sg-forms\">表单</a></li><li><a href=\"#sg-tables\">表格和分页</a></li><li><a href=\"#sg-figures\">数字和图表</a></li><li><a href=\"#sg-rules\">写法</a></li></ol></nav><section class=\"card\" aria-labelledby=\"sg-colour\"><h2 id=\"sg-colour\">颜色</h2><p>颜色克制：政协红只用于页头和主要按钮；含义从不只靠颜色表达（标签有文字，图表有花纹）。文字与白底的对比度不低于 4.5:1（WCAG AA）。</p><div class=\"table-wrap\"><table><caption class=\"sr-only\">调色板</caption> <thead><tr><th scope=\"col\">色样</th><th scope=\"col\">名称</th><th scope=\"col\">变量</th><th scope=\"col\">色值</th><th scope=\"col\" class=\"num\">与白底对比度</th><th scope=\"col\">用途</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>界面规范</h1><p class=\"muted\">平台页面使用的组件和写法。新页面照此组合，不另起样式。</p><nav class=\"card\" aria-label=\"本页目录\"><ol class=\"sg-toc\"><li><a href=\"#sg-colour\">颜色</a></li><li><a href=\"#sg-type\">文字</a></li><li><a href=\"#sg-buttons\">按钮和链接</a></li><li><a href=\"#sg-alerts\">提示</a></li><li><a href=\"#sg-forms\">表单</a></li><li><a href=\"#sg-tables\">表格和分页</a></li><li><a href=\"#sg-figures\">数字和图表</a></li><li><a href=\"#sg-rules\">写法</a></li></ol></nav><section class=\"card\" aria-labelledby=\"sg-colour\"><h2 id=\"sg-colour\">颜色</h2><p>颜色克制：政协红只用于页头和主要按钮；含义从不只靠颜色表达（标签有文字，图表有花纹）。文字与白底的对比度不低于 4.5:1（WCAG AA）。</p><div class=\"table-wrap\" tabindex=\"0\"><table><caption class=\"sr-only\">调色板</caption> <thead><tr><th scope=\"col\">色样</th><th scope=\"col\">名称</th><th scope=\"col\">变量</th><th scope=\"col\">色值</th><th scope=\"col\" class=\"num\">与白底对比度</th><th scope=\"col\">用途</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -206,7 +206,7 @@ func StyleGuidePage(p Page, d StyleGuideView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<button class=\"btn\" type=\"submit\">筛选</button></form></section><section class=\"card\" aria-labelledby=\"sg-tables\"><h2 id=\"sg-tables\">表格和分页</h2><p>表格有表头（th scope），数字右对齐、等宽数字；宽表格放在 .table-wrap 中，手机上横向滚动表格本身而不是整页；列表超过一页时在表格下方分页。</p><div class=\"table-wrap\"><table><caption class=\"sr-only\">表格示例</caption> <thead><tr><th scope=\"col\">组织</th><th scope=\"col\" class=\"num\">在职委员</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<button class=\"btn\" type=\"submit\">筛选</button></form></section><section class=\"card\" aria-labelledby=\"sg-tables\"><h2 id=\"sg-tables\">表格和分页</h2><p>表格有表头（th scope），数字右对齐、等宽数字；宽表格放在 .table-wrap 中，手机上横向滚动表格本身而不是整页；列表超过一页时在表格下方分页。</p><div class=\"table-wrap\" tabindex=\"0\"><table><caption class=\"sr-only\">表格示例</caption> <thead><tr><th scope=\"col\">组织</th><th scope=\"col\" class=\"num\">在职委员</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -258,7 +258,7 @@ func StyleGuidePage(p Page, d StyleGuideView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</figure><div class=\"table-wrap\"><table><caption>各组织在职委员（图表数据）</caption> <thead><tr><th scope=\"col\">组织</th><th scope=\"col\" class=\"num\">在职委员</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</figure><div class=\"table-wrap\" tabindex=\"0\"><table><caption>各组织在职委员（图表数据）</caption> <thead><tr><th scope=\"col\">组织</th><th scope=\"col\" class=\"num\">在职委员</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

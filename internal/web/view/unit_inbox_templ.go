@@ -204,7 +204,7 @@ func UnitInboxPage(p Page, d UnitInbox) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">议题</th><th scope=\"col\">协商成果</th><th scope=\"col\">承办方式</th><th scope=\"col\">办理期限</th><th scope=\"col\">状态</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">议题</th><th scope=\"col\">协商成果</th><th scope=\"col\">承办方式</th><th scope=\"col\">办理期限</th><th scope=\"col\">状态</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

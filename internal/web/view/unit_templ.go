@@ -104,7 +104,7 @@ func UnitListPage(p Page, d UnitList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">单位名称</th><th scope=\"col\">简称</th><th scope=\"col\">类别</th><th scope=\"col\">联系人</th><th scope=\"col\">联系电话</th><th scope=\"col\">所属政协</th><th scope=\"col\">操作</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"table-wrap\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">单位名称</th><th scope=\"col\">简称</th><th scope=\"col\">类别</th><th scope=\"col\">联系人</th><th scope=\"col\">联系电话</th><th scope=\"col\">所属政协</th><th scope=\"col\">操作</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
