@@ -1,0 +1,332 @@
+package web_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"xieshang/internal/app"
+	"xieshang/internal/auth"
+	"xieshang/internal/consult"
+	"xieshang/internal/meeting"
+	"xieshang/internal/member"
+	"xieshang/internal/org"
+	"xieshang/internal/store"
+)
+
+// Browser flows through the working pages (issue 10): a village room's topic
+// to the handling unit's feedback, a cadre's visit with aid and the figures,
+// a proposal to closure, and the dashboard with a workbook downloaded. Each
+// drives the forms as a user does, checks every page it shows (see
+// tab.check) and ends with what the screen says and what the database holds.
+
+// wFill fills named fields of the form that form (a CSS selector) matches:
+// text is typed, a select's option is chosen by value or label (several,
+// comma-separated, in a multiple select), a radio or checkbox is clicked by
+// value, dates and numbers are set.
+func (b *tab) wFill(form string, pairs ...string) {
+	b.t.Helper()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		name, value := pairs[i], pairs[i+1]
+		sel := form + ` [name="` + name + `"]`
+		kind := evalIn[string](b, `(() => {
+			const el = document.querySelector(`+jsString(sel)+`);
+			if (!el) return "missing";
+			if (el.tagName === "SELECT") return el.multiple ? "multi" : "select";
+			if (el.tagName === "TEXTAREA") return "type";
+			if (el.type === "radio" || el.type === "checkbox") return "check";
+			if (["date", "number", "month", "hidden"].includes(el.type)) return "set";
+			return "type";
+		})()`)
+		switch kind {
+		case "missing":
+			b.t.Fatalf("fill %s: no field %s on %s", name, sel, evalIn[string](b, `location.pathname`))
+		case "type":
+			evalIn[bool](b, `(() => { const el = document.querySelector(`+jsString(sel)+`); el.value = ""; el.focus(); return true })()`)
+			b.do("type into "+name, chromedp.SendKeys(chromedp.CSS(sel), value))
+		default:
+			err := evalIn[string](b, `((sel, kind, value) => {
+				const els = [...document.querySelectorAll(sel)], el = els[0];
+				const fire = e => { e.dispatchEvent(new Event("input", {bubbles: true})); e.dispatchEvent(new Event("change", {bubbles: true})) };
+				if (kind === "set") { el.value = value; fire(el); return "" }
+				if (kind === "check") {
+					const box = els.find(e => e.value === value);
+					if (!box) return "no choice " + value + " among " + els.map(e => e.value).join(",");
+					if (!box.checked) box.click();
+					return "";
+				}
+				const wanted = kind === "multi" ? value.split(",") : [value];
+				for (const w of wanted) {
+					const o = [...el.options].find(o => o.value === w || o.textContent.trim() === w);
+					if (!o) return "no option " + w + " among " + [...el.options].map(o => o.value + "=" + o.textContent.trim()).join("; ");
+					if (kind === "multi") o.selected = true; else el.value = o.value;
+				}
+				fire(el);
+				return "";
+			})(`+jsString(sel)+`, `+jsString(kind)+`, `+jsString(value)+`)`)
+			if err != "" {
+				b.t.Fatalf("fill %s: %s", name, err)
+			}
+		}
+	}
+}
+
+// wSubmit clicks the button (a CSS selector) and waits for the page the
+// click loads; the answer must be 200 (a redirect followed) unless want
+// says otherwise. It returns the new page's path and query.
+func (b *tab) wSubmit(what, button string, want ...int) string {
+	b.t.Helper()
+	c, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	res, err := chromedp.RunResponse(c, chromedp.Click(chromedp.CSS(button)))
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+	status := 200
+	if len(want) > 0 {
+		status = want[0]
+	}
+	if int(res.Status) != status {
+		b.t.Fatalf("%s: answered %d, want %d; the page says:\n%s", what, res.Status, status, b.wPage())
+	}
+	b.do(what+": the page", chromedp.WaitReady(chromedp.CSS(`body`)))
+	return evalIn[string](b, `location.pathname + location.search`)
+}
+
+// wForm is the selector of the form posting to an address ending in
+// action, optionally with the hidden input to=value (an advance form).
+func wForm(action string, to ...string) string {
+	s := `form[action$="` + action + `"]`
+	if len(to) > 0 {
+		s += `:has(input[name="to"][value="` + to[0] + `"])`
+	}
+	return s
+}
+
+// wLink follows the first link of main whose text contains text.
+func (b *tab) wLink(text string) string {
+	b.t.Helper()
+	return b.wPress("main a[href]", text)
+}
+
+// wPress clicks the first element sel matches whose text contains text (a
+// link or a button) and waits for the page it loads.
+func (b *tab) wPress(sel, text string) string {
+	b.t.Helper()
+	found := evalIn[bool](b, `(() => {
+		const a = [...document.querySelectorAll(`+jsString(sel)+`)].find(a => a.innerText.includes(`+jsString(text)+`));
+		if (!a) return false;
+		document.querySelectorAll("[data-wpress]").forEach(e => e.removeAttribute("data-wpress"));
+		a.setAttribute("data-wpress", "1");
+		return true;
+	})()`)
+	if !found {
+		b.t.Fatalf("no %s %q on %s:\n%s", sel, text, evalIn[string](b, `location.pathname`), b.wPage())
+	}
+	return b.wSubmit("press "+text, `[data-wpress="1"]`)
+}
+
+// wPage is the visible text of the page's main part, for failures.
+func (b *tab) wPage() string {
+	return evalIn[string](b, `(document.querySelector("main") || document.body).innerText`)
+}
+
+// wSees fails the test unless the visible text of sel holds every want.
+func (b *tab) wSees(what, sel string, wants ...string) {
+	b.t.Helper()
+	got := b.text(sel)
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			b.t.Fatalf("%s: %s does not show %q:\n%s", what, sel, w, got)
+		}
+	}
+}
+
+// wSignOut signs out through the header's form.
+func (b *tab) wSignOut() {
+	b.t.Helper()
+	b.do("sign out", chromedp.Click(chromedp.CSS(`.who button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+}
+
+// wAs signs out whoever is signed in and signs in as user.
+func (b *tab) wAs(user string) {
+	b.t.Helper()
+	if evalIn[bool](b, `!!document.querySelector(".who button[type=submit]")`) {
+		b.wSignOut()
+	}
+	b.signIn(user)
+}
+
+// A topic raised by a village's room to the handling unit's feedback, in the
+// browser: the room's coordinator raises it on the form, names the
+// participants, records the research visit; the county's office links the
+// consultation meeting, records a speech and the recommendation paper, and
+// sends it to a handling unit; the unit replies from its inbox; the office
+// accepts the reply, records the feedback and closes the topic; the
+// coordinator sees the unit's reply on the topic's page. The database
+// holds the steps, the work and the accepted reply.
+func TestBrowserWorkConsultation(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	term, err := e.db.CreateTerm(ctx, app.System, e.countyA.ID, org.TermInput{Number: 10,
+		StartDate: app.DateOf(e.db.Now().In(e.db.Loc).AddDate(-1, 0, 0))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sector, err := e.db.CreateSector(ctx, app.System, e.countyA.ID, org.NamedInput{Name: "农业界", Sort: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := e.db.CreateMemberInTerm(ctx, app.System, e.countyA.ID, member.Input{Name: "张委员"},
+		&member.MembershipInput{TermID: term.ID, SectorID: sector.ID, StartDate: term.StartDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, err := e.db.CreateMeeting(ctx, app.System, e.countyA.ID, meeting.Input{TermID: term.ID, Kind: meeting.Symposium,
+		Title: "村道建设专题协商座谈会", StartsAt: e.db.Now().Add(time.Hour), Place: "县政协会议室", Invitees: []int64{m.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.account("coord-village", auth.Coordinator, e.village.ID)
+	units, err := e.db.FindUnits(ctx, app.System, store.UnitFilter{CommitteeID: e.countyA.ID})
+	if err != nil || len(units) != 1 { // the fixture's, unit-a's
+		t.Fatalf("county A's units: %v %v", units, err)
+	}
+	today := e.db.Today()
+	year := app.Itoa(int64(today.Y))
+	const title = "村道硬化和路灯安装"
+
+	// 1. The village room's coordinator raises the topic and prepares it.
+	b := e.tab(t)
+	b.signIn("coord-village")
+	b.check("consult-coordinator-home")
+	b.open("/topics")
+	b.check("consult-topics-coordinator")
+	b.wLink("提出议题")
+	b.check("consult-topic-new")
+	f := `form[action="/topics"]`
+	b.wFill(f, "org_id", id(e.village.ID), "year", year, "title", title, "description", "村内主干道为土路，夜间无照明",
+		"form", string(consult.Grassroots), "source", string(consult.FromRoom), "source_name", "甲村议事室")
+	loc := b.wPress(f+" button", "保存")
+	if !strings.HasPrefix(loc, "/topics/") || !strings.Contains(loc, "ok=created") {
+		t.Fatalf("after raising: %s", loc)
+	}
+	topicPath := strings.SplitN(loc, "?", 2)[0]
+	b.wSees("the new topic", "main", title, "甲村（村（社区）级）", "已征集", "甲村议事室")
+	b.check("consult-topic-raised")
+	advance := func(to, note string) {
+		t.Helper()
+		if note != "" {
+			b.wFill(wForm("/advance", to), "note", note)
+		}
+		b.wSubmit("advance to "+to, wForm("/advance", to)+` button[type="submit"]`)
+	}
+	advance(consult.Selected, "列入村议事室本年度协商计划")
+	b.wFill(wForm("/participants"), "kind", "resident", "name", "村民代表赵某", "affiliation", "甲村")
+	b.wSubmit("add a participant", wForm("/participants")+` button[type="submit"]`)
+	advance(consult.Participants, "")
+	b.wFill(wForm("/visits"), "kind", "research", "starts_on", today.String(), "places", "甲村\n甲镇交通站", "others", "村议事室成员3人",
+		"findings", "主干道1.2公里需硬化，需路灯40盏")
+	b.wSubmit("record the research visit", wForm("/visits")+` button[type="submit"]`)
+	advance(consult.Research, "")
+	b.wSees("the coordinator's topic after research", "main", "调研视察", "村民代表赵某", "甲镇交通站", "主干道1.2公里需硬化")
+	b.check("consult-topic-researched")
+
+	// 2. The county's office holds the consultation and sends the outcome to a unit.
+	b.wAs("office-a")
+	b.open("/topics")
+	b.check("consult-topics-office")
+	if got := b.wLink(title); got != topicPath {
+		t.Fatalf("the list's link opened %s, want %s", got, topicPath)
+	}
+	b.check("consult-topic-office")
+	b.wFill(wForm("/meeting"), "meeting_id", id(mt.ID))
+	b.wSubmit("link the meeting", wForm("/meeting")+` button[type="submit"]`)
+	advance(consult.Consultation, "")
+	b.wFill(wForm("/speeches"), "speaker", "县交通运输局副局长", "affiliation", "县交通运输局", "opinion", "今年可安排硬化")
+	b.wSubmit("record a speech", wForm("/speeches")+` button[type="submit"]`)
+	b.wFill(wForm("/outcomes"), "kind", "recommendation", "title", "关于改善甲村道路和照明的建议案",
+		"body", "一、纳入农村公路提升计划；二、安装路灯40盏。", "sent_to", "县委、县政府", "sent_on", today.String())
+	b.wSubmit("record the outcome", wForm("/outcomes")+` button[type="submit"]`)
+	advance(consult.Outcome, "")
+	deadline := today.Time(e.db.Loc).AddDate(0, 3, 0).Format("2006-01-02")
+	b.wFill(wForm("/assignments"), "outcome_id", "建议案：关于改善甲村道路和照明的建议案", "lead_unit_ids", id(units[0].ID),
+		"deadline", deadline)
+	b.wSubmit("send to the unit", wForm("/assignments")+` button[type="submit"]`)
+	advance(consult.Sent, "")
+	b.wSees("the office's topic once sent", "#assignments", "单位unit-a", "主办", "尚未答复")
+	b.check("consult-topic-sent")
+
+	// 3. The unit replies from its inbox.
+	b.wAs("unit-a")
+	b.open("/unit")
+	b.check("consult-unit-inbox")
+	b.wLink(title)
+	b.check("consult-unit-assignment")
+	b.wFill(`form[action$="/reply"]`, "body", "已纳入2026年农村公路提升计划，县财政安排资金180万元，10月底前完工")
+	b.wSubmit("the unit replies", `form[action$="/reply"] button[type="submit"]`)
+	b.wSees("the unit's page after its reply", "main", "第1次答复", "县财政安排资金180万元", "待审核")
+	b.check("consult-unit-replied")
+
+	// 4. The office accepts the reply, records the feedback and closes the topic.
+	b.wAs("office-a")
+	b.open(topicPath)
+	b.wSees("the office's topic with the reply", "#assignments", "第1次答复", "县财政安排资金180万元")
+	b.check("consult-topic-replied")
+	b.wSubmit("accept the reply", `#assignments button[name="verdict"][value="accepted"]`)
+	b.wFill(wForm("/satisfaction"), "satisfaction", "satisfied")
+	b.wSubmit("the room's satisfaction", wForm("/satisfaction")+` button[type="submit"]`)
+	advance(consult.Feedback, "承办单位已答复并认可")
+	advance(consult.Closed, "成果已落实")
+	b.wSees("the closed topic", "main", "已办结", "已认可")
+	b.check("consult-topic-closed")
+
+	// 5. The coordinator sees the feedback on the room's topic.
+	b.wAs("coord-village")
+	b.open(topicPath)
+	b.wSees("the coordinator's closed topic", "main", "已办结", "100%")
+	b.wSees("the feedback on the coordinator's page", "#assignments", "单位unit-a", "已认可",
+		"县财政安排资金180万元", "满意度：满意")
+	b.check("consult-topic-feedback-coordinator")
+
+	// The database.
+	tid, _ := strconv.ParseInt(strings.TrimPrefix(topicPath, "/topics/"), 10, 64)
+	got, err := e.db.FindTopicByID(ctx, app.System, tid)
+	if err != nil || got.State != consult.Closed || got.Progress != 100 || got.OrgID != e.village.ID ||
+		got.Source != consult.FromRoom || got.MeetingID != mt.ID {
+		t.Fatalf("the topic: %+v %v", got, err)
+	}
+	steps, err := e.db.FindTopicSteps(ctx, app.System, tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var path []string
+	for _, s := range steps {
+		path = append(path, s.To)
+	}
+	if strings.Join(path, ",") != "collected,selected,participants,research,consultation,outcome,sent,feedback,closed" {
+		t.Errorf("steps: %v", path)
+	}
+	if !strings.HasPrefix(steps[0].Actor, "coord-village") || !strings.HasPrefix(steps[len(steps)-1].Actor, "office-a") {
+		t.Errorf("who took the steps: %q … %q", steps[0].Actor, steps[len(steps)-1].Actor)
+	}
+	work, err := e.db.FindTopicWork(ctx, app.System, tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(work.Participants) != 1 || len(work.Visits) != 1 || len(work.Visits[0].Places) != 2 || len(work.Speeches) != 1 ||
+		len(work.Outcomes) != 1 || work.Outcomes[0].SentTo != "县委、县政府" || len(work.Assignments) != 1 {
+		t.Fatalf("the work: %+v", work)
+	}
+	a := work.Assignments[0]
+	if a.UnitID != units[0].ID || !a.Lead || a.Status != store.AssignAccepted || a.Satisfaction != "satisfied" ||
+		a.Deadline.String() != deadline || len(a.Replies) != 1 || a.Replies[0].Verdict != store.VerdictAccepted ||
+		!strings.Contains(a.Replies[0].Body, "180万元") {
+		t.Fatalf("the assignment: %+v", a)
+	}
+}
