@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -329,4 +330,141 @@ func TestBrowserWorkConsultation(t *testing.T) {
 		!strings.Contains(a.Replies[0].Body, "180万元") {
 		t.Fatalf("the assignment: %+v", a)
 	}
+}
+
+// wRow is the text of each cell of the first row of the table sel matches
+// whose first cell holds first.
+func (b *tab) wRow(sel, first string) []string {
+	b.t.Helper()
+	row := evalIn[[]string](b, `(() => {
+		const tr = [...document.querySelectorAll(`+jsString(sel+" tr")+`)].find(tr => tr.cells.length && tr.cells[0].innerText.includes(`+jsString(first)+`));
+		return tr ? [...tr.cells].map(c => c.innerText.trim()) : [];
+	})()`)
+	if len(row) == 0 {
+		b.t.Fatalf("no row %q in %s:\n%s", first, sel, b.wPage())
+	}
+	return row
+}
+
+// A cadre's visit with aid, in the browser: the township's cadre (one of
+// two, each paired with a household of the village) sees the county's figures with
+// nothing visited yet, records a visit with two lines of aid on one
+// household's page, sees it listed there, and the figures page then shows
+// one household of two visited and aided and the aid's value — the store's
+// figures, and the visit is in the database as typed.
+func TestBrowserWorkAssistVisit(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	today := e.db.Today()
+	acc := e.account("cadre-zhang", auth.Cadre, e.town.ID)
+	cadre, err := e.db.CreateCadre(ctx, app.System, store.CadreInput{OrgID: e.town.ID, Name: "张干部", Post: "镇党委委员",
+		AccountID: acc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := e.db.CreateCadre(ctx, app.System, store.CadreInput{OrgID: e.town.ID, Name: "王干部"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := app.DateOf(today.Time(e.db.Loc).AddDate(0, 0, -int(today.D)+1))
+	var houses []int64
+	for i, head := range []string{"刘大娘", "陈大爷"} {
+		h, err := e.db.CreateHousehold(ctx, app.System, store.HouseholdInput{OrgID: e.village.ID, HeadName: head, RegisteredOn: first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.AddHouseholdPerson(ctx, app.System, h.ID, store.PersonInput{Name: head, Relation: "户主",
+			Categories: []string{"elder80"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.CreatePairing(ctx, app.System, store.PairingInput{CadreID: []int64{cadre.ID, other.ID}[i],
+			HouseholdID: h.ID, StartsOn: first}); err != nil {
+			t.Fatal(err)
+		}
+		houses = append(houses, h.ID)
+	}
+	// The figures page's row for the cadre's organisation, and the store's.
+	const (
+		colVisited, colVisitCov, colAided, colAidCov, colAid = 6, 7, 8, 9, 10
+	)
+	b := e.tab(t)
+	b.signIn("cadre-zhang")
+	b.check("assist-cadre-home")
+	b.open("/assist")
+	b.check("assist-figures-before")
+	storeFigures := func() store.AssistFigures {
+		t.Helper()
+		af, err := e.db.FindAssistFigures(ctx, app.System, e.town.ID, quarterOfDay(today), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return af
+	}
+	sameFigures := func(what string, af store.AssistFigures) {
+		t.Helper()
+		row := b.wRow("table.stats tbody", af.OrgName)
+		f := af.Figures
+		want := []string{app.Itoa(int64(f.Visited)), f.VisitCoverage().Percent(), app.Itoa(int64(f.Aided)),
+			f.AidCoverage().Percent(), fmt.Sprintf("%d.%02d", f.AidFen/100, f.AidFen%100)}
+		got := []string{row[colVisited], row[colVisitCov], row[colAided], row[colAidCov], row[colAid]}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("%s: the page shows visited, coverage, aided, coverage, aid %q; the store %q", what, got, want)
+		}
+	}
+	before := storeFigures()
+	if before.Figures.Paired != 2 || before.Figures.Visited != 0 || before.Figures.AidFen != 0 {
+		t.Fatalf("before the visit: %+v", before.Figures)
+	}
+	sameFigures("before the visit", before)
+
+	// The visit, through the household's page.
+	b.wLink("帮扶对象")
+	b.check("assist-households-cadre")
+	if got := b.wLink("刘大娘"); !strings.HasPrefix(got, "/households/"+id(houses[0])) {
+		t.Fatalf("the list's link opened %s", got)
+	}
+	b.check("assist-household-cadre")
+	f := `form[action="/visits"]`
+	b.wFill(f, "visited_on", today.String(), "seen", "老人身体尚可，独居", "needs", "冬季取暖",
+		"aid", "米 1袋 150\n慰问金 1份 200\n棉被 2床 280")
+	b.wPress(f+" button", "保存走访")
+	b.check("assist-household-visited")
+	row := b.wRow("main table", today.String())
+	if !strings.Contains(strings.Join(row, " "), "张干部") || !strings.Contains(strings.Join(row, " "), "棉被") {
+		t.Fatalf("the household's visits show %q", row)
+	}
+
+	// The figures page now counts it.
+	b.open("/assist")
+	after := storeFigures()
+	if after.Figures.Visited != 1 || after.Figures.Aided != 1 || after.Figures.AidFen != 63000 || after.Figures.Paired != 2 {
+		t.Fatalf("the store's figures after the visit: %+v", after.Figures)
+	}
+	sameFigures("after the visit", after)
+	if got := b.wRow("table.stats tbody", after.OrgName); got[colVisitCov] != "50.0%" || got[colAid] != "630.00" {
+		t.Fatalf("the figures row: %q", got)
+	}
+	b.wSees("the sentence", "main", after.Sentence)
+	b.check("assist-figures-after")
+
+	// The database holds the visit as typed.
+	vs, err := e.db.FindAssistVisits(ctx, app.System, store.AssistVisitFilter{HouseholdID: houses[0]})
+	if err != nil || len(vs) != 1 {
+		t.Fatalf("visits %+v %v", vs, err)
+	}
+	v := vs[0]
+	if v.CadreID != cadre.ID || v.VisitedOn != today || v.Seen != "老人身体尚可，独居" || v.Needs != "冬季取暖" ||
+		v.AidFen != 63000 || len(v.Aid) != 3 {
+		t.Fatalf("the visit: %+v", v)
+	}
+	if vs, _ := e.db.FindAssistVisits(ctx, app.System, store.AssistVisitFilter{HouseholdID: houses[1]}); len(vs) != 0 {
+		t.Fatalf("the other household has visits: %+v", vs)
+	}
+}
+
+// quarterOfDay is the whole quarter a day falls in (the figures page's
+// default period).
+func quarterOfDay(d app.Date) store.AssistPeriod {
+	first := (int(d.M)-1)/3*3 + 1
+	return store.AssistPeriod{From: fmt.Sprintf("%d-%02d", d.Y, first), To: fmt.Sprintf("%d-%02d", d.Y, first+2)}
 }
