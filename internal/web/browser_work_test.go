@@ -3,6 +3,9 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +19,7 @@ import (
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
+	"xieshang/internal/proposal"
 	"xieshang/internal/store"
 )
 
@@ -467,4 +471,122 @@ func TestBrowserWorkAssistVisit(t *testing.T) {
 func quarterOfDay(d app.Date) store.AssistPeriod {
 	first := (int(d.M)-1)/3*3 + 1
 	return store.AssistPeriod{From: fmt.Sprintf("%d-%02d", d.Y, first), To: fmt.Sprintf("%d-%02d", d.Y, first+2)}
+}
+
+// A proposal to closure, in the browser: a member writes it on the form and
+// submits it; the office files it and assigns it to a lead unit; the unit
+// signs for it and replies with grade A and the reply letter uploaded; the
+// member rates the handling 满意 with the way the unit kept in touch; the
+// office closes it. The member's page shows it closed with the reply and
+// the rating; the database holds every step and the assignment.
+func TestBrowserWorkProposal(t *testing.T) {
+	pe := newProposalEnv(t)
+	ctx := context.Background()
+	e := pe.env
+	lead := e.account("unit-jian", auth.Unit, e.countyA.ID) // 单位unit-jian
+	letter := filepath.Join(t.TempDir(), "答复函.pdf")
+	if err := os.WriteFile(letter, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const title = "关于加快老旧小区改造的建议"
+
+	// The member writes and submits it.
+	b := e.tab(t)
+	b.signIn("wy-qian")
+	b.check("proposal-member-home")
+	b.open("/proposals")
+	b.check("proposal-list-member")
+	b.wLink("撰写提案")
+	b.check("proposal-new")
+	f := `form[action="/proposals/new"]`
+	b.wFill(f, "term_id", id(pe.term.ID), "session", "4", "title", title, "category", "社会建设",
+		"reason", "老旧小区设施老化，群众改造意愿强烈。", "suggestions", "分三年完成改造，优先加装电梯。")
+	loc := b.wPress(f+" button", "保存")
+	path := strings.SplitN(loc, "?", 2)[0]
+	if !strings.HasPrefix(path, "/proposals/") {
+		t.Fatalf("after saving: %s", loc)
+	}
+	b.wSees("the draft", "main", title, "草稿", "钱委")
+	b.check("proposal-draft")
+	b.wSubmit("submit", `#advance-submitted button[type="submit"]`)
+	b.wSees("the submitted proposal", "main", "已提交", "第十届第四次会议第0001号")
+	b.check("proposal-submitted")
+
+	// The office files it and assigns it.
+	b.wAs("office-a")
+	b.open("/proposals")
+	b.check("proposal-list-office")
+	if got := b.wLink(title); got != path {
+		t.Fatalf("the list's link opened %s, want %s", got, path)
+	}
+	b.check("proposal-office")
+	b.wSubmit("file", `#advance-filed button[type="submit"]`)
+	b.check("proposal-filed")
+	b.wFill(`#advance-assigned`, "unit_"+id(lead.UnitID), "lead")
+	b.wSubmit("assign", `#advance-assigned button[type="submit"]`)
+	b.wSees("the assigned proposal", "main", "已交办", "单位unit-jian")
+	b.check("proposal-assigned")
+
+	// The unit signs for it and replies with the letter.
+	b.wAs("unit-jian")
+	b.open("/unit/proposals")
+	b.check("proposal-unit-list")
+	b.wLink(title)
+	b.check("proposal-unit-show")
+	b.wPress(`form[action$="/sign"] button`, "签收")
+	b.check("proposal-unit-signed")
+	rf := `form[action$="/reply"]`
+	b.wFill(rf, "grade", "A", "body", "已完成12个小区改造，加装电梯8部。")
+	b.do("attach the letter", chromedp.SetUploadFiles(chromedp.CSS(rf+` input[name="document"]`), []string{letter}))
+	b.wPress(rf+" button", "提交答复")
+	b.wSees("the unit's page after replying", "main", "答复已提交")
+	b.check("proposal-unit-replied")
+
+	// The member rates the handling; the office closes it.
+	b.wAs("wy-qian")
+	b.open(path)
+	b.wSees("the member's page with the reply", "main", "已答复", "已完成12个小区改造")
+	b.check("proposal-replied-member")
+	rate := `#rate-` + id(lead.UnitID)
+	b.wFill(rate, "satisfaction", "satisfied", "contact", "face", "note", "办理认真")
+	b.wPress(rate+" button", "提交评价")
+	b.wSees("the rated proposal", "main", "已评价", "提案人评价：满意")
+	b.check("proposal-rated")
+	b.wAs("office-a")
+	b.open(path)
+	b.wSubmit("close", `#advance-closed button[type="submit"]`)
+	b.check("proposal-closed-office")
+	b.wAs("wy-qian")
+	b.open(path)
+	b.wSees("the member's closed proposal", "main", "已办结", "单位unit-jian", "满意", "当面沟通", "已完成12个小区改造")
+	b.check("proposal-closed-member")
+
+	// The database.
+	pid, _ := strconv.ParseInt(strings.TrimPrefix(path, "/proposals/"), 10, 64)
+	p := pe.proposal(t, pid)
+	if p.State != proposal.Closed || p.Title != title || p.Number != "第十届第四次会议第0001号" {
+		t.Fatalf("the proposal: %+v", p)
+	}
+	steps, err := e.db.FindProposalSteps(ctx, app.System, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range steps {
+		got = append(got, s.To)
+	}
+	want := []string{proposal.Draft, proposal.Submitted, proposal.Filed, proposal.Assigned, proposal.Accepted,
+		proposal.Replied, proposal.Rated, proposal.Closed}
+	if !slices.Equal(got, want) {
+		t.Fatalf("steps %v, want %v", got, want)
+	}
+	work, err := e.db.FindProposalWork(ctx, app.System, pid)
+	if err != nil || len(work.Assignments) != 1 {
+		t.Fatalf("work %+v %v", work, err)
+	}
+	a := work.Assignments[0]
+	if a.UnitID != lead.UnitID || a.Grade != proposal.GradeA || a.Satisfaction != proposal.Satisfied ||
+		a.Contact != proposal.FaceToFace || len(a.Replies) != 1 || len(a.Replies[0].Files) != 1 {
+		t.Fatalf("the assignment %+v", a)
+	}
 }
