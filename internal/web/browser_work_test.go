@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
@@ -20,6 +23,7 @@ import (
 	"xieshang/internal/member"
 	"xieshang/internal/org"
 	"xieshang/internal/proposal"
+	"xieshang/internal/roster"
 	"xieshang/internal/store"
 )
 
@@ -588,5 +592,152 @@ func TestBrowserWorkProposal(t *testing.T) {
 	if a.UnitID != lead.UnitID || a.Grade != proposal.GradeA || a.Satisfaction != proposal.Satisfied ||
 		a.Contact != proposal.FaceToFace || len(a.Replies) != 1 || len(a.Replies[0].Files) != 1 {
 		t.Fatalf("the assignment %+v", a)
+	}
+}
+
+// wDownload clicks a download link (sel) and waits until Chromium has saved
+// the file in a temporary directory; it returns the file's bytes.
+func (b *tab) wDownload(what, sel string) []byte {
+	b.t.Helper()
+	dir := b.t.TempDir()
+	c, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	progress := chromedp.Events(c, cdpbrowser.DownloadProgress) // subscribed before the click
+	events := true
+	err := chromedp.Do(c, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &events})
+		return err
+	}), chromedp.Click(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+	for ev, err := range progress {
+		if err != nil {
+			b.t.Fatalf("%s: waiting for the download: %v", what, err)
+		}
+		switch ev.State {
+		case cdpbrowser.DownloadProgressStateCompleted:
+			data, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+			if err != nil {
+				b.t.Fatalf("%s: %v", what, err)
+			}
+			return data
+		case cdpbrowser.DownloadProgressStateCanceled:
+			b.t.Fatalf("%s: the download was canceled", what)
+		}
+	}
+	b.t.Fatalf("%s: no download", what)
+	return nil
+}
+
+// The dashboard and two workbooks, in the browser: county A's office opens
+// the dashboard, whose main figures are the store's; downloads its
+// workbook, whose main sheet has the same figures; then opens the member
+// list and downloads the roster, whose rows are county A's members (not
+// county B's) with their sectors and phones.
+func TestBrowserWorkDashboardExport(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	today := e.db.Today()
+	term, err := e.db.CreateTerm(ctx, app.System, e.countyA.ID, org.TermInput{Number: 10,
+		StartDate: app.DateOf(e.db.Now().In(e.db.Loc).AddDate(-1, 0, 0))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sector, err := e.db.CreateSector(ctx, app.System, e.countyA.ID, org.NamedInput{Name: "教育界", Sort: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"张委员", "李委员", "王委员"} {
+		if _, err := e.db.CreateMemberInTerm(ctx, app.System, e.countyA.ID, member.Input{Name: name,
+			Phone: fmt.Sprintf("1390000000%d", i)},
+			&member.MembershipInput{TermID: term.ID, SectorID: sector.ID, StartDate: term.StartDate}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.db.CreateMember(ctx, app.System, e.countyB.ID, member.Input{Name: "乙县委员"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"农村公路提质增效", "村级养老服务"} {
+		if _, err := e.db.CreateTopic(ctx, app.System, consult.TopicInput{OrgID: e.countyA.ID, Year: today.Y, Title: title,
+			Source: consult.FromParty, Form: consult.Thematic}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := e.db.FindDashboard(ctx, app.System, e.countyA.ID, app.MustDate(fmt.Sprintf("%d-01-01", today.Y)),
+		app.MustDate(fmt.Sprintf("%d-12-31", today.Y)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Topics != 2 {
+		t.Fatalf("the store counts %d topics, want 2", d.Topics)
+	}
+	want := map[string]string{"协商议题（个）": app.Itoa(int64(d.Topics)), "协商成果（项）": app.Itoa(int64(d.Outcomes)),
+		"召开会议（次）": app.Itoa(int64(d.Held)), "提案（件）": app.Itoa(int64(d.Proposals.Submitted)),
+		"立案（件）": app.Itoa(int64(d.Proposals.Filed)), "完成选举（项）": app.Itoa(int64(d.Elections))}
+
+	// The dashboard.
+	b := e.tab(t)
+	b.signIn("office-a")
+	b.open("/dashboard")
+	b.check("dashboard-office")
+	for name, v := range want {
+		if row := b.wRow("#dash-overview table", name); len(row) < 2 || row[1] != v {
+			t.Errorf("the dashboard's %s: %q, the store's %s", name, row, v)
+		}
+	}
+	b.wSees("the summary", "main", fmt.Sprintf("开展协商议题%d个", d.Topics))
+
+	// Its workbook.
+	data := b.wDownload("the dashboard's workbook", `a[href^="/dashboard.xlsx"]`)
+	wb, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("the dashboard's workbook: %v", err)
+	}
+	rows, err := wb.GetRows("主要指标")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := map[string]string{}
+	for _, r := range rows {
+		if len(r) >= 2 {
+			cells[r[0]] = r[1]
+		}
+	}
+	for name, v := range want {
+		if cells[name] != v {
+			t.Errorf("the workbook's %s: %q, the store's %s", name, cells[name], v)
+		}
+	}
+
+	// The member list and its roster.
+	b.open("/members")
+	b.check("members-office")
+	data = b.wDownload("the roster", `main a[href^="/members/export.xlsx"]`)
+	got, rowErrs, err := roster.Parse(bytes.NewReader(data), today, 100)
+	if err != nil || len(rowErrs) != 0 {
+		t.Fatalf("the roster: %v %v", rowErrs, err)
+	}
+	ms, _, err := e.db.FindMembers(ctx, app.System, store.MemberFilter{CommitteeID: e.countyA.ID, Sort: "name", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(ms) || len(ms) != 3 {
+		t.Fatalf("the roster has %d rows, the store %d members of county A", len(got), len(ms))
+	}
+	byName := map[string]roster.Row{}
+	for _, r := range got {
+		byName[r.Member.Name] = r
+	}
+	for _, m := range ms {
+		r, ok := byName[m.Name]
+		if !ok || r.Sector != "教育界" || r.Member.Phone != m.Phone {
+			t.Errorf("the roster's row for %s: %+v (store: %+v)", m.Name, r, m)
+		}
+	}
+	// The download is in the audit log.
+	if _, n, _ := e.db.FindAuditEntries(ctx, app.System, store.AuditFilter{Action: "export"}); n != 1 {
+		t.Errorf("%d exports in the audit log, want 1", n)
 	}
 }
