@@ -1232,13 +1232,13 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					if act.NeedTarget {
-						templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("advance"), Field{Name: "target_org_id", Label: "上报至", Options: d.TargetOptions,
+						templ_7745c5c3_Err = formInput("advance-"+act.To, FieldFrom(d.errsOf("advance"), Field{Name: "target_org_id", Label: "上报至", Options: d.TargetOptions,
 							Value: d.posted("advance", "target_org_id", ""), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
 					}
-					templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("advance"), Field{Name: "note", Label: "说明", Required: act.NeedReason,
+					templ_7745c5c3_Err = formInput("advance-"+act.To, FieldFrom(d.errsOf("advance"), Field{Name: "note", Label: "说明", Required: act.NeedReason,
 						Value: d.posted("advance", "note", "")})).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -1620,33 +1620,33 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("participants"), Field{Name: "kind", Label: "类别", Options: d.ParticipantKinds, Required: true,
+				templ_7745c5c3_Err = formInput("participants", FieldFrom(d.errsOf("participants"), Field{Name: "kind", Label: "类别", Options: d.ParticipantKinds, Required: true,
 					Value: d.posted("participants", "kind", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("participants"), Field{Name: "member", Label: "委员（姓名或“姓名#编号”）",
+				templ_7745c5c3_Err = formInput("participants", FieldFrom(d.errsOf("participants"), Field{Name: "member", Label: "委员（姓名或“姓名#编号”）",
 					Value: d.posted("participants", "member", ""), Hint: "类别为委员时填写",
 					Attrs: map[string]string{"list": "topic-members", "autocomplete": "off"}})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("participants"), Field{Name: "unit_id", Label: "部门（承办单位）", Options: d.UnitOptions,
+				templ_7745c5c3_Err = formInput("participants", FieldFrom(d.errsOf("participants"), Field{Name: "unit_id", Label: "部门（承办单位）", Options: d.UnitOptions,
 					Value: d.posted("participants", "unit_id", ""), Hint: "类别为部门时选择；不在名单中的部门填写名称"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("participants"), Field{Name: "name", Label: "姓名或名称",
+				templ_7745c5c3_Err = formInput("participants", FieldFrom(d.errsOf("participants"), Field{Name: "name", Label: "姓名或名称",
 					Value: d.posted("participants", "name", ""), Hint: "专家、群众代表或其他部门"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("participants"), Field{Name: "affiliation", Label: "单位或身份",
+				templ_7745c5c3_Err = formInput("participants", FieldFrom(d.errsOf("participants"), Field{Name: "affiliation", Label: "单位或身份",
 					Value: d.posted("participants", "affiliation", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("participants"), Field{Name: "note", Label: "备注", Value: d.posted("participants", "note", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formInput("participants", FieldFrom(d.errsOf("participants"), Field{Name: "note", Label: "备注", Value: d.posted("participants", "note", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1869,17 +1869,17 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("visits"), Field{Name: "kind", Label: "形式", Options: d.VisitKinds, Required: true,
+				templ_7745c5c3_Err = formInput("visits", FieldFrom(d.errsOf("visits"), Field{Name: "kind", Label: "形式", Options: d.VisitKinds, Required: true,
 					Value: d.posted("visits", "kind", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("visits"), Field{Name: "starts_on", Label: "开始日期", Type: "date", Required: true,
+				templ_7745c5c3_Err = formInput("visits", FieldFrom(d.errsOf("visits"), Field{Name: "starts_on", Label: "开始日期", Type: "date", Required: true,
 					Value: d.posted("visits", "starts_on", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("visits"), Field{Name: "ends_on", Label: "结束日期", Type: "date",
+				templ_7745c5c3_Err = formInput("visits", FieldFrom(d.errsOf("visits"), Field{Name: "ends_on", Label: "结束日期", Type: "date",
 					Value: d.posted("visits", "ends_on", ""), Hint: "一天的可不填"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1888,21 +1888,21 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("visits"), Field{Name: "places", Label: "地点（每行一个）", Type: "textarea", Required: true,
+				templ_7745c5c3_Err = formInput("visits", FieldFrom(d.errsOf("visits"), Field{Name: "places", Label: "地点（每行一个）", Type: "textarea", Required: true,
 					Value: d.posted("visits", "places", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("visits"), Field{Name: "members", Label: "参加委员", Type: "textarea",
+				templ_7745c5c3_Err = formInput("visits", FieldFrom(d.errsOf("visits"), Field{Name: "members", Label: "参加委员", Type: "textarea",
 					Value: d.posted("visits", "members", ""), Hint: "姓名或“姓名#编号”，用顿号、逗号或换行分隔；每位委员记入履职记录"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("visits"), Field{Name: "others", Label: "其他参加人员", Value: d.posted("visits", "others", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formInput("visits", FieldFrom(d.errsOf("visits"), Field{Name: "others", Label: "其他参加人员", Value: d.posted("visits", "others", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("visits"), Field{Name: "findings", Label: "调研发现", Type: "textarea",
+				templ_7745c5c3_Err = formInput("visits", FieldFrom(d.errsOf("visits"), Field{Name: "findings", Label: "调研发现", Type: "textarea",
 					Value: d.posted("visits", "findings", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -2040,7 +2040,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("meeting"), Field{Name: "meeting_id", Label: "协商会议", Options: d.MeetingOptions,
+				templ_7745c5c3_Err = formInput("meeting", FieldFrom(d.errsOf("meeting"), Field{Name: "meeting_id", Label: "协商会议", Options: d.MeetingOptions,
 					Value: d.posted("meeting", "meeting_id", I64(d.MeetingID))})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -2159,18 +2159,18 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("speeches"), Field{Name: "member", Label: "委员发言人（姓名或“姓名#编号”）",
+				templ_7745c5c3_Err = formInput("speeches", FieldFrom(d.errsOf("speeches"), Field{Name: "member", Label: "委员发言人（姓名或“姓名#编号”）",
 					Value: d.posted("speeches", "member", ""), Attrs: map[string]string{"list": "topic-members", "autocomplete": "off"},
 					Hint: "委员发言记入履职记录"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("speeches"), Field{Name: "speaker", Label: "其他发言人", Value: d.posted("speeches", "speaker", ""),
+				templ_7745c5c3_Err = formInput("speeches", FieldFrom(d.errsOf("speeches"), Field{Name: "speaker", Label: "其他发言人", Value: d.posted("speeches", "speaker", ""),
 					Hint: "非委员时填写姓名"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("speeches"), Field{Name: "affiliation", Label: "单位或职务", Value: d.posted("speeches", "affiliation", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formInput("speeches", FieldFrom(d.errsOf("speeches"), Field{Name: "affiliation", Label: "单位或职务", Value: d.posted("speeches", "affiliation", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2178,7 +2178,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("speeches"), Field{Name: "opinion", Label: "发言要点和意见", Type: "textarea", Required: true,
+				templ_7745c5c3_Err = formInput("speeches", FieldFrom(d.errsOf("speeches"), Field{Name: "opinion", Label: "发言要点和意见", Type: "textarea", Required: true,
 					Value: d.posted("speeches", "opinion", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -2322,11 +2322,11 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = Input(Field{Name: "title", Label: "标题", Value: o.Title, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = formInput("outcome-"+I64(o.ID), Field{Name: "title", Label: "标题", Value: o.Title, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = Input(Field{Name: "body", Label: "正文", Type: "textarea", Value: o.Body}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = formInput("outcome-"+I64(o.ID), Field{Name: "body", Label: "正文", Type: "textarea", Value: o.Body}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -2334,11 +2334,11 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = Input(Field{Name: "sent_to", Label: "报送至", Value: o.SentTo, Hint: "如：县委、县政府"}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = formInput("outcome-"+I64(o.ID), Field{Name: "sent_to", Label: "报送至", Value: o.SentTo, Hint: "如：县委、县政府"}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = Input(Field{Name: "sent_on", Label: "报送日期", Type: "date", Value: o.SentOnISO}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = formInput("outcome-"+I64(o.ID), Field{Name: "sent_on", Label: "报送日期", Type: "date", Value: o.SentOnISO}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -2346,7 +2346,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = Input(Field{Name: "file", Label: "增加文件（PDF 或 Word）", Type: "file"}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = formInput("outcome-"+I64(o.ID), Field{Name: "file", Label: "增加文件（PDF 或 Word）", Type: "file"}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -2396,12 +2396,12 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("outcomes"), Field{Name: "kind", Label: "成果类别", Options: d.OutcomeKinds, Required: true,
+				templ_7745c5c3_Err = formInput("outcomes", FieldFrom(d.errsOf("outcomes"), Field{Name: "kind", Label: "成果类别", Options: d.OutcomeKinds, Required: true,
 					Value: d.posted("outcomes", "kind", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("outcomes"), Field{Name: "title", Label: "标题", Required: true, Value: d.posted("outcomes", "title", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formInput("outcomes", FieldFrom(d.errsOf("outcomes"), Field{Name: "title", Label: "标题", Required: true, Value: d.posted("outcomes", "title", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2409,7 +2409,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("outcomes"), Field{Name: "body", Label: "正文或摘要", Type: "textarea", Value: d.posted("outcomes", "body", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formInput("outcomes", FieldFrom(d.errsOf("outcomes"), Field{Name: "body", Label: "正文或摘要", Type: "textarea", Value: d.posted("outcomes", "body", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2417,12 +2417,12 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("outcomes"), Field{Name: "sent_to", Label: "报送至", Value: d.posted("outcomes", "sent_to", ""),
+				templ_7745c5c3_Err = formInput("outcomes", FieldFrom(d.errsOf("outcomes"), Field{Name: "sent_to", Label: "报送至", Value: d.posted("outcomes", "sent_to", ""),
 					Hint: "如：县委、县政府；尚未报送可不填"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("outcomes"), Field{Name: "sent_on", Label: "报送日期", Type: "date", Value: d.posted("outcomes", "sent_on", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formInput("outcomes", FieldFrom(d.errsOf("outcomes"), Field{Name: "sent_on", Label: "报送日期", Type: "date", Value: d.posted("outcomes", "sent_on", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2430,7 +2430,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("outcomes"), Field{Name: "file", Label: "成果文件（可选，PDF 或 Word）", Type: "file"})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formInput("outcomes", FieldFrom(d.errsOf("outcomes"), Field{Name: "file", Label: "成果文件（可选，PDF 或 Word）", Type: "file"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2779,7 +2779,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = Input(Field{Name: "satisfaction", Label: "提出方满意度", Options: d.Satisfactions}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = formInput("satisfaction-"+I64(a.ID), Field{Name: "satisfaction", Label: "提出方满意度", Options: d.Satisfactions}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -2819,7 +2819,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("assignments"), Field{Name: "outcome_id", Label: "协商成果", Options: d.OutcomeOptions, Required: true,
+				templ_7745c5c3_Err = formInput("assignments", FieldFrom(d.errsOf("assignments"), Field{Name: "outcome_id", Label: "协商成果", Options: d.OutcomeOptions, Required: true,
 					Value: d.posted("assignments", "outcome_id", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -2840,7 +2840,7 @@ func TopicShowPage(p Page, d TopicShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.errsOf("assignments"), Field{Name: "deadline", Label: "办理期限", Type: "date", Required: true,
+				templ_7745c5c3_Err = formInput("assignments", FieldFrom(d.errsOf("assignments"), Field{Name: "deadline", Label: "办理期限", Type: "date", Required: true,
 					Value: d.posted("assignments", "deadline", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
