@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,9 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
+	"xieshang/internal/meeting"
+	"xieshang/internal/member"
+	"xieshang/internal/org"
 	"xieshang/internal/roster"
 	"xieshang/internal/store"
 )
@@ -328,3 +332,181 @@ func TestBrowserRosterImport(t *testing.T) {
 }
 
 var bmMeetingPath = regexp.MustCompile(`^/meetings/(\d+)`)
+
+// bmSetValues sets form fields by id (selects, datetime-local inputs) as
+// picking them would, with the change event.
+func bmSetValues(b *tab, values map[string]string) {
+	b.t.Helper()
+	for field, v := range values {
+		ok := evalIn[bool](b, `(function(){var el=document.getElementById(`+jsString("f-"+field)+`);if(!el)return false;`+
+			`el.value=`+jsString(v)+`;el.dispatchEvent(new Event("change",{bubbles:true}));return el.value===`+jsString(v)+`})()`)
+		if !ok {
+			b.t.Fatalf("field %s cannot take %q", field, v)
+		}
+	}
+}
+
+// In a real browser, a plenary from notice to minutes: the clerk creates it
+// with the form, sends the notice, opens sign-in; the hall's board is open
+// in a tab while two members sign in with the QR code on their phones, and
+// its 实到 figure follows without reloading; the clerk closes the meeting
+// and the minutes give the attendance. The database holds the notice's
+// recipients and the QR sign-ins.
+func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
+	e := newEnv(t)
+	t.Cleanup(e.web.Close) // ends the board's stream before the server closes
+	ctx := context.Background()
+	term, err := e.db.CreateTerm(ctx, app.System, e.countyA.ID, org.TermInput{Number: 13,
+		StartDate: app.DateOf(e.db.Today().Time(e.db.Loc).AddDate(-1, 0, 0))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sector, err := e.db.CreateSector(ctx, app.System, e.countyA.ID, org.NamedInput{Name: "经济界", Sort: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"张一", "李二", "王三"}
+	var members []member.Member
+	for i, name := range names {
+		m, err := e.db.CreateMemberInTerm(ctx, app.System, e.countyA.ID, member.Input{Name: name},
+			&member.MembershipInput{TermID: term.ID, SectorID: sector.ID, StartDate: term.StartDate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, m)
+		bmMemberAccount(t, e, "wy"+app.Itoa(int64(i+1)), name, m.ID)
+	}
+
+	b := e.tab(t)
+	dialogs := bmAcceptDialogs(b)
+	b.signIn("office-a")
+	b.open("/meetings")
+	b.check("plenary-meetings")
+	bmSubmit(b, "新建会议", `a[href="/meetings/new"]`, `document.getElementById("f-committee_id")`)
+	b.check("plenary-new")
+	// The committee first, then 载入委员 lists its terms.
+	bmSetValues(b, map[string]string{"committee_id": id(e.countyA.ID)})
+	bmSubmit(b, "载入委员", `button[formaction="/meetings/new"]`,
+		`document.querySelector('#f-term_id option[value="`+id(term.ID)+`"]')`)
+	starts := e.db.Now().In(e.db.Loc).Add(24 * time.Hour).Truncate(time.Minute)
+	bmSetValues(b, map[string]string{"term_id": id(term.ID), "kind": string(meeting.Plenary),
+		"starts_at": starts.Format("2006-01-02T15:04"), "ends_at": starts.Add(3 * time.Hour).Format("2006-01-02T15:04")})
+	b.do("place and presider", chromedp.SendKeys(chromedp.CSS(`#f-place`), "县会议中心"),
+		chromedp.SendKeys(chromedp.CSS(`#f-presider`), "刘主席"))
+	b.check("plenary-new-filled")
+	bmSubmit(b, "保存", `form[action="/meetings"] button.primary`, `/^\/meetings\/\d+$/.test(location.pathname)`)
+	b.check("plenary-created")
+	m := bmMeetingPath.FindStringSubmatch(bmPath(b))
+	if m == nil {
+		t.Fatalf("after saving: %s", bmPath(b))
+	}
+	meetingID, path := parseID(t, m[1]), "/meetings/"+m[1]
+	const title = "十三届一次会议"
+	if h := b.text("h1"); h != title {
+		t.Fatalf("the new meeting's title: %q", h)
+	}
+
+	// The notice, composed from the records, goes to the three.
+	bmSubmit(b, "会议通知", `a[href="`+path+`/notice"]`, bmHas("main", "将发送给应到人员 3 人"))
+	b.check("plenary-notice")
+	if text := b.text("main"); !strings.Contains(text, "关于召开甲县政协"+title+"的通知") || !strings.Contains(text, "县会议中心") {
+		t.Fatalf("the notice page:\n%s", text)
+	}
+	bmSubmit(b, "发送会议通知", `form[action="`+path+`/notify"] button`, bmHas("main", "已发送"))
+	b.check("plenary-notice-sent")
+	notices, err := e.db.FindMeetingNotices(ctx, app.System, meetingID)
+	if err != nil || len(notices) != 1 || notices[0].Recipients != 3 {
+		t.Fatalf("notices in the database: %+v (%v), want one to 3", notices, err)
+	}
+
+	// Sign-in opens; the board in a second tab of the clerk's session.
+	bmSubmit(b, "back to the meeting", `a[href="`+path+`"]`, `document.querySelector('form[action="`+path+`/open"]')`)
+	bmSubmit(b, "开始会议", `form[action="`+path+`/open"] button`, `document.querySelector('a[href="`+path+`/qr"]')`)
+	b.check("plenary-open")
+	if mt, err := e.db.FindMeetingByID(ctx, app.System, meetingID); err != nil || mt.Status != meeting.Open {
+		t.Fatalf("the meeting after opening: %s (%v)", mt.Status, err)
+	}
+	bmSubmit(b, "签到二维码", `a[href="`+path+`/qr"]`, `document.querySelector(".meeting-qr img")`)
+	b.check("plenary-qr")
+	signURL := strings.TrimSpace(b.text(".meeting-qr p.small"))
+	if !strings.HasPrefix(signURL, e.srv.URL+"/s/") {
+		t.Fatalf("the QR page's link: %q", signURL)
+	}
+
+	board, _ := bmNewTab(b, false)
+	board.open(path + "/board")
+	board.check("plenary-board")
+	present := func() string { return strings.TrimSpace(board.text(`[data-board="present"]`)) }
+	if got, exp := present(), board.text(`[data-board="expected"]`); got != "0" || exp != "3" {
+		t.Fatalf("the board before sign-in: 应到 %q 实到 %q", exp, got)
+	}
+	evalIn[bool](board, `window.__bmSame = true`) // gone if the page reloads
+
+	// Two members scan the code on their phones and sign in.
+	for i, user := range []string{"wy1", "wy2"} {
+		phone, closePhone := bmPhone(b, user)
+		phone.do("scan the QR code", chromedp.Navigate(signURL), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		if i == 0 {
+			phone.check("plenary-sign-phone")
+		}
+		bmFits(phone, "the sign-in page")
+		if !strings.Contains(phone.text("main"), title) {
+			t.Fatalf("%s's sign-in page:\n%s", user, phone.text("main"))
+		}
+		bmSubmit(phone, user+" signs in", `form[action^="/s/"] button`, bmHas("main", "您已于"))
+		if i == 0 {
+			phone.check("plenary-signed-phone")
+		}
+		closePhone()
+		bmUntil(board, "实到 "+app.Itoa(int64(i+1))+" on the board",
+			`document.querySelector('[data-board="present"]').textContent.trim() === "`+app.Itoa(int64(i+1))+`"`)
+	}
+	if !evalIn[bool](board, `window.__bmSame === true`) {
+		t.Fatal("the board reloaded instead of updating in place")
+	}
+	if s := board.text(`[data-board="sentence"]`); !strings.Contains(s, "应到委员3人，实到2人，符合规定人数") {
+		t.Errorf("the board's sentence: %q", s)
+	}
+	board.check("plenary-board-live")
+
+	// The clerk closes the meeting (confirming) and opens the minutes.
+	b.open(path)
+	bmSubmit(b, "结束会议", `form[action="`+path+`/close"] button`, bmHas("main", "已结束"))
+	b.check("plenary-closed")
+	if got := dialogs.messages(); len(got) != 1 || !strings.Contains(got[0], "确定结束会议") {
+		t.Errorf("confirm dialogs: %q", got)
+	}
+	bmSubmit(b, "会议纪要", `a[href="`+path+`/minutes"]`, `document.querySelector(".minutes")`)
+	b.check("plenary-minutes")
+	minutes := b.text(".minutes")
+	for _, want := range []string{"甲县政协" + title + "纪要", "刘主席主持会议。", "会议应到委员3人，实到2人，符合规定人数。"} {
+		if !strings.Contains(minutes, want) {
+			t.Errorf("the minutes lack %q:\n%s", want, minutes)
+		}
+	}
+	if strings.Contains(minutes, "会议尚未结束") {
+		t.Error("the minutes of a closed meeting say it has not ended")
+	}
+
+	// The database: two QR sign-ins, of 张一 and 李二; the meeting closed.
+	if n := bmCount(t, e, `SELECT COUNT(*) FROM sign_in WHERE meeting_id = $1 AND method = 'qr' AND member_id IN ($2, $3)`,
+		meetingID, members[0].ID, members[1].ID); n != 2 {
+		t.Errorf("QR sign-ins of 张一 and 李二: %d, want 2", n)
+	}
+	if n := bmCount(t, e, `SELECT COUNT(*) FROM sign_in WHERE meeting_id = $1`, meetingID); n != 2 {
+		t.Errorf("sign-ins: %d, want 2", n)
+	}
+	if mt, err := e.db.FindMeetingByID(ctx, app.System, meetingID); err != nil || mt.Status != meeting.Closed {
+		t.Errorf("the meeting at the end: %s (%v)", mt.Status, err)
+	}
+}
+
+// parseID reads a decimal id.
+func parseID(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
