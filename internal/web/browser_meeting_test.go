@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +21,7 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
+	"xieshang/internal/election"
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
@@ -509,4 +512,148 @@ func parseID(t *testing.T, s string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// bmElection sets up an electronic election of the fixture's sitting for
+// 副主席 with one candidate, 王五, the scrutineers named, the sitting open
+// with all five signed in and the two agenda items adopted — ready for the
+// clerk to issue the ballots.
+func bmElection(t *testing.T, e *env, fx electionFixture) (store.Election, election.Office) {
+	t.Helper()
+	ctx := context.Background()
+	el, err := e.db.CreateElection(ctx, app.System, fx.sittingID, store.ElectionInput{Title: "补选副主席", Mode: election.Electronic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := e.db.AddOffice(ctx, app.System, el.ID, store.OfficeInput{Name: "副主席", Role: member.ViceChair, Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SetCandidates(ctx, app.System, o.ID, []int64{fx.byName["王五"].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SetScrutineers(ctx, app.System, el.ID, []store.ElectionScrutineer{
+		{MemberID: fx.byName["李四"].ID, Duty: store.ChiefScrutineer}, {MemberID: fx.byName["赵六"].ID, Duty: store.Scrutineer}}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("office-a")
+	mustStatus(t, "open sitting", c.post("/meetings/"+id(fx.sittingID)+"/open", nil), http.StatusSeeOther)
+	for _, mb := range fx.members {
+		mustStatus(t, "sign in", c.post("/meetings/"+id(fx.sittingID)+"/signin", url.Values{"member_id": {id(mb.ID)}}), http.StatusSeeOther)
+	}
+	adoptItems(t, e, c, fx.sittingID, el, len(fx.members))
+	return el, o
+}
+
+// In a real browser, an electronic election: the clerk issues the ballots;
+// four members vote on their phones (three for 王五, one against), each
+// given a receipt code; the board follows the returns without reloading;
+// the clerk ends the voting and signs the count; the board and the report
+// give the result, and the database holds four ballots and the tally.
+func TestBrowserElectionOnPhones(t *testing.T) {
+	e := newEnv(t)
+	t.Cleanup(e.web.Close)
+	fx := newElectionFixture(t, e)
+	ctx := context.Background()
+	el, office := bmElection(t, e, fx)
+	path, sitting := "/elections/"+id(el.ID), "/meetings/"+id(fx.sittingID)
+
+	b := e.tab(t)
+	dialogs := bmAcceptDialogs(b)
+	b.signIn("office-a")
+	b.open(path)
+	b.check("election-draft")
+	bmSubmit(b, "发放选票", `form[action="`+path+`/open"] button`, bmHas("main", "投票中"))
+	b.check("election-voting")
+	board, _ := bmNewTab(b, false)
+	board.open(sitting + "/board")
+	bmUntil(board, "the election on the board", bmHas(`[data-board="election-text"]`, "选举投票中：已投 0 / 发出 5 张"))
+	board.check("election-board-voting")
+	evalIn[bool](board, `window.__bmSame = true`)
+
+	receipts := map[string]string{}
+	for i, v := range []struct{ user, mark string }{
+		{"member-zhang", "1"}, {"member-li", "1"}, {"member-qian", "1"}, {"member-zhao", "2"},
+	} {
+		phone, closePhone := bmPhone(b, v.user)
+		phone.open(path)
+		if i == 0 {
+			phone.check("election-member-page")
+		}
+		bmSubmit(phone, v.user+" 去投票", `a[href="`+path+`/ballot"]`, `document.querySelector(".ballot-office")`)
+		if i == 0 {
+			phone.check("election-ballot-phone")
+		}
+		bmFits(phone, "the ballot")
+		if txt := phone.text(".ballot-office"); !strings.Contains(txt, "王五") || !strings.Contains(txt, "副主席（应选1名）") {
+			t.Fatalf("the ballot shows %q", txt)
+		}
+		phone.do(v.user+" marks", chromedp.Click(chromedp.CSS(`input[name="m-`+id(office.ID)+`-0"][value="`+v.mark+`"]`)))
+		bmSubmit(phone, v.user+" 提交选票", `.election-ballot form button[type="submit"]`, `document.querySelector(".receipt-code")`)
+		if i == 0 {
+			phone.check("election-receipt-phone")
+		}
+		code := strings.TrimSpace(phone.text(".receipt-code"))
+		if !regexp.MustCompile(`^[A-Z2-9]{10}$`).MatchString(code) || receipts[code] != "" {
+			t.Fatalf("%s's receipt code %q", v.user, code)
+		}
+		receipts[code] = v.user
+		closePhone()
+		bmUntil(board, "the return on the board", bmHas(`[data-board="election-text"]`, "已投 "+app.Itoa(int64(i+1))+" / 发出 5 张"))
+	}
+	if !evalIn[bool](board, `window.__bmSame === true`) {
+		t.Fatal("the board reloaded instead of updating in place")
+	}
+	if p, err := e.db.ElectionProgressOf(ctx, app.System, el.ID); err != nil || p.Issued != 5 || p.Returned != 4 {
+		t.Fatalf("progress in the database: %+v (%v)", p, err)
+	}
+
+	// The clerk ends the voting and signs the count (both confirmed).
+	b.open(path)
+	bmSubmit(b, "结束投票", `form[action="`+path+`/close"] button`, `document.querySelector('form[action="`+path+`/sign"]')`)
+	b.check("election-counting")
+	bmSubmit(b, "计票签字", `form[action="`+path+`/sign"] button`, `document.querySelector(".election-result")`)
+	b.check("election-signed")
+	if got := dialogs.messages(); len(got) != 3 {
+		t.Errorf("confirm dialogs: %q, want issue, close and sign", got)
+	}
+	const sentence = "选举王五为甲县政协副主席"
+	if r := b.text(".election-result"); !strings.Contains(r, sentence) {
+		t.Errorf("the election page's result: %q", r)
+	}
+	bmUntil(board, "the result on the board", bmHas(`[data-board="election-text"]`, sentence))
+	if got := board.text(`[data-board="election-elected"]`); got != "副主席：王五" {
+		t.Errorf("the board's elected line: %q", got)
+	}
+	if !evalIn[bool](board, `window.__bmSame === true`) {
+		t.Fatal("the board reloaded instead of updating in place")
+	}
+	board.check("election-board-result")
+
+	bmSubmit(b, "计票结果报告", `a[href="`+path+`/report"]`, `document.querySelector("table.election-figures")`)
+	b.check("election-report")
+	row := evalIn[[]string](b, `[...document.querySelector("table.election-figures tbody tr").cells].map(c => c.innerText.trim())`)
+	if strings.Join(row, ",") != "王五,3,1,0,0,当选" {
+		t.Errorf("the report's line for 王五: %q", row)
+	}
+	if h := b.text(".election-doc h2"); !strings.Contains(h, "发出5张，收回4张") {
+		t.Errorf("the report's paper line: %q", h)
+	}
+
+	// The database: four anonymous ballots, the tally and its signature.
+	if n := bmCount(t, e, `SELECT COUNT(*) FROM election_ballot WHERE election_id = $1`, el.ID); n != 4 {
+		t.Errorf("ballots stored: %d, want 4", n)
+	}
+	tallies, err := e.db.FindTally(ctx, app.System, el.ID)
+	if err != nil || len(tallies) != 1 || tallies[0].Returned != 4 {
+		t.Fatalf("tally: %+v (%v)", tallies, err)
+	}
+	vc := tallies[0].Offices[0]
+	if len(vc.Candidates) != 1 || vc.Candidates[0].For != 3 || vc.Candidates[0].Against != 1 ||
+		len(vc.Elected) != 1 || vc.Elected[0] != fx.byName["王五"].ID {
+		t.Errorf("副主席's tally: %+v", vc)
+	}
+	if got := findElection(t, e, el.ID); got.Status != election.Signed {
+		t.Errorf("the election's status: %s", got.Status)
+	}
 }
