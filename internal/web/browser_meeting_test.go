@@ -15,6 +15,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
@@ -236,9 +237,9 @@ func TestBrowserRosterImport(t *testing.T) {
 	}
 	b.signIn("office-a")
 	b.open("/members")
-	b.check("roster-list-before")
+	bmCheck(b, "roster-list-before")
 	bmSubmit(b, "the import link", `a[href="/members/import"]`, `document.querySelector('input[type="file"]')`)
-	b.check("roster-import-form")
+	bmCheck(b, "roster-import-form")
 	// The form starts at the clerk's committee and its current term.
 	if got := evalIn[string](b, `document.getElementById("f-term_id").value`); got != id(fx.termA.ID) {
 		t.Fatalf("the form's term is %q, want %d", got, fx.termA.ID)
@@ -274,7 +275,7 @@ func TestBrowserRosterImport(t *testing.T) {
 		{"姓名": "陈四", "身份证号": fx.zhangIDNumber, "界别": "经济界"},
 	}))
 	bmSubmit(b, "upload the bad roster", `form[action="/members/import"] button[type="submit"]`, `document.querySelector(".import-errors")`)
-	b.check("roster-import-refused")
+	bmCheck(b, "roster-import-refused")
 	if h := b.text(".import-errors h2"); !strings.Contains(h, "未导入任何委员") {
 		t.Errorf("the errors' heading: %q", h)
 	}
@@ -309,9 +310,9 @@ func TestBrowserRosterImport(t *testing.T) {
 	bmSubmit(b, "upload the mended roster", `form[action="/members/import"] button[type="submit"]`,
 		`location.pathname.startsWith("/members/import/jobs/")`)
 	bmUntil(b, "the import to end", bmHas(".alert.ok", "已导入 3 名委员")) // the page reloads itself until done
-	b.check("roster-import-done")
+	bmCheck(b, "roster-import-done")
 	bmSubmit(b, "the list link", `a.btn.primary[href^="/members?"]`, `document.querySelector("table")`)
-	b.check("roster-list-after")
+	bmCheck(b, "roster-list-after")
 	list := b.text("main")
 	for _, name := range []string{"陈一", "陈二", "陈三", "张三"} {
 		if !strings.Contains(list, name) {
@@ -384,9 +385,9 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 	dialogs := bmAcceptDialogs(b)
 	b.signIn("office-a")
 	b.open("/meetings")
-	b.check("plenary-meetings")
+	bmCheck(b, "plenary-meetings")
 	bmSubmit(b, "新建会议", `a[href="/meetings/new"]`, `document.getElementById("f-committee_id")`)
-	b.check("plenary-new")
+	bmCheck(b, "plenary-new")
 	// The committee first, then 载入委员 lists its terms.
 	bmSetValues(b, map[string]string{"committee_id": id(e.countyA.ID)})
 	bmSubmit(b, "载入委员", `button[formaction="/meetings/new"]`,
@@ -396,9 +397,9 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 		"starts_at": starts.Format("2006-01-02T15:04"), "ends_at": starts.Add(3 * time.Hour).Format("2006-01-02T15:04")})
 	b.do("place and presider", chromedp.SendKeys(chromedp.CSS(`#f-place`), "县会议中心"),
 		chromedp.SendKeys(chromedp.CSS(`#f-presider`), "刘主席"))
-	b.check("plenary-new-filled")
+	bmCheck(b, "plenary-new-filled")
 	bmSubmit(b, "保存", `form[action="/meetings"] button.primary`, `/^\/meetings\/\d+$/.test(location.pathname)`)
-	b.check("plenary-created")
+	bmCheck(b, "plenary-created")
 	m := bmMeetingPath.FindStringSubmatch(bmPath(b))
 	if m == nil {
 		t.Fatalf("after saving: %s", bmPath(b))
@@ -411,12 +412,12 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 
 	// The notice, composed from the records, goes to the three.
 	bmSubmit(b, "会议通知", `a[href="`+path+`/notice"]`, bmHas("main", "将发送给应到人员 3 人"))
-	b.check("plenary-notice")
+	bmCheck(b, "plenary-notice")
 	if text := b.text("main"); !strings.Contains(text, "关于召开甲县政协"+title+"的通知") || !strings.Contains(text, "县会议中心") {
 		t.Fatalf("the notice page:\n%s", text)
 	}
 	bmSubmit(b, "发送会议通知", `form[action="`+path+`/notify"] button`, bmHas("main", "已发送"))
-	b.check("plenary-notice-sent")
+	bmCheck(b, "plenary-notice-sent")
 	notices, err := e.db.FindMeetingNotices(ctx, app.System, meetingID)
 	if err != nil || len(notices) != 1 || notices[0].Recipients != 3 {
 		t.Fatalf("notices in the database: %+v (%v), want one to 3", notices, err)
@@ -425,12 +426,12 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 	// Sign-in opens; the board in a second tab of the clerk's session.
 	bmSubmit(b, "back to the meeting", `a[href="`+path+`"]`, `document.querySelector('form[action="`+path+`/open"]')`)
 	bmSubmit(b, "开始会议", `form[action="`+path+`/open"] button`, `document.querySelector('a[href="`+path+`/qr"]')`)
-	b.check("plenary-open")
+	bmCheck(b, "plenary-open")
 	if mt, err := e.db.FindMeetingByID(ctx, app.System, meetingID); err != nil || mt.Status != meeting.Open {
 		t.Fatalf("the meeting after opening: %s (%v)", mt.Status, err)
 	}
 	bmSubmit(b, "签到二维码", `a[href="`+path+`/qr"]`, `document.querySelector(".meeting-qr img")`)
-	b.check("plenary-qr")
+	bmCheck(b, "plenary-qr")
 	signURL := strings.TrimSpace(b.text(".meeting-qr p.small"))
 	if !strings.HasPrefix(signURL, e.srv.URL+"/s/") {
 		t.Fatalf("the QR page's link: %q", signURL)
@@ -438,7 +439,7 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 
 	board, _ := bmNewTab(b, false)
 	board.open(path + "/board")
-	board.check("plenary-board")
+	bmCheck(board, "plenary-board")
 	present := func() string { return strings.TrimSpace(board.text(`[data-board="present"]`)) }
 	if got, exp := present(), board.text(`[data-board="expected"]`); got != "0" || exp != "3" {
 		t.Fatalf("the board before sign-in: 应到 %q 实到 %q", exp, got)
@@ -450,7 +451,7 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 		phone, closePhone := bmPhone(b, user)
 		phone.do("scan the QR code", chromedp.Navigate(signURL), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		if i == 0 {
-			phone.check("plenary-sign-phone")
+			bmCheck(phone, "plenary-sign-phone")
 		}
 		bmFits(phone, "the sign-in page")
 		if !strings.Contains(phone.text("main"), title) {
@@ -458,7 +459,7 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 		}
 		bmSubmit(phone, user+" signs in", `form[action^="/s/"] button`, bmHas("main", "您已于"))
 		if i == 0 {
-			phone.check("plenary-signed-phone")
+			bmCheck(phone, "plenary-signed-phone")
 		}
 		closePhone()
 		bmUntil(board, "实到 "+app.Itoa(int64(i+1))+" on the board",
@@ -470,17 +471,17 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 	if s := board.text(`[data-board="sentence"]`); !strings.Contains(s, "应到委员3人，实到2人，符合规定人数") {
 		t.Errorf("the board's sentence: %q", s)
 	}
-	board.check("plenary-board-live")
+	bmCheck(board, "plenary-board-live")
 
 	// The clerk closes the meeting (confirming) and opens the minutes.
 	b.open(path)
 	bmSubmit(b, "结束会议", `form[action="`+path+`/close"] button`, bmHas("main", "已结束"))
-	b.check("plenary-closed")
+	bmCheck(b, "plenary-closed")
 	if got := dialogs.messages(); len(got) != 1 || !strings.Contains(got[0], "确定结束会议") {
 		t.Errorf("confirm dialogs: %q", got)
 	}
 	bmSubmit(b, "会议纪要", `a[href="`+path+`/minutes"]`, `document.querySelector(".minutes")`)
-	b.check("plenary-minutes")
+	bmCheck(b, "plenary-minutes")
 	minutes := b.text(".minutes")
 	for _, want := range []string{"甲县政协" + title + "纪要", "刘主席主持会议。", "会议应到委员3人，实到2人，符合规定人数。"} {
 		if !strings.Contains(minutes, want) {
@@ -562,13 +563,13 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 	dialogs := bmAcceptDialogs(b)
 	b.signIn("office-a")
 	b.open(path)
-	b.check("election-draft")
+	bmCheck(b, "election-draft")
 	bmSubmit(b, "发放选票", `form[action="`+path+`/open"] button`, bmHas("main", "投票中"))
-	b.check("election-voting")
+	bmCheck(b, "election-voting")
 	board, _ := bmNewTab(b, false)
 	board.open(sitting + "/board")
 	bmUntil(board, "the election on the board", bmHas(`[data-board="election-text"]`, "选举投票中：已投 0 / 发出 5 张"))
-	board.check("election-board-voting")
+	bmCheck(board, "election-board-voting")
 	evalIn[bool](board, `window.__bmSame = true`)
 
 	receipts := map[string]string{}
@@ -578,11 +579,11 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 		phone, closePhone := bmPhone(b, v.user)
 		phone.open(path)
 		if i == 0 {
-			phone.check("election-member-page")
+			bmCheck(phone, "election-member-page")
 		}
 		bmSubmit(phone, v.user+" 去投票", `a[href="`+path+`/ballot"]`, `document.querySelector(".ballot-office")`)
 		if i == 0 {
-			phone.check("election-ballot-phone")
+			bmCheck(phone, "election-ballot-phone")
 		}
 		bmFits(phone, "the ballot")
 		if txt := phone.text(".ballot-office"); !strings.Contains(txt, "王五") || !strings.Contains(txt, "副主席（应选1名）") {
@@ -591,7 +592,7 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 		phone.do(v.user+" marks", chromedp.Click(chromedp.CSS(`input[name="m-`+id(office.ID)+`-0"][value="`+v.mark+`"]`)))
 		bmSubmit(phone, v.user+" 提交选票", `.election-ballot form button[type="submit"]`, `document.querySelector(".receipt-code")`)
 		if i == 0 {
-			phone.check("election-receipt-phone")
+			bmCheck(phone, "election-receipt-phone")
 		}
 		code := strings.TrimSpace(phone.text(".receipt-code"))
 		if !regexp.MustCompile(`^[A-Z2-9]{10}$`).MatchString(code) || receipts[code] != "" {
@@ -611,9 +612,9 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 	// The clerk ends the voting and signs the count (both confirmed).
 	b.open(path)
 	bmSubmit(b, "结束投票", `form[action="`+path+`/close"] button`, `document.querySelector('form[action="`+path+`/sign"]')`)
-	b.check("election-counting")
+	bmCheck(b, "election-counting")
 	bmSubmit(b, "计票签字", `form[action="`+path+`/sign"] button`, `document.querySelector(".election-result")`)
-	b.check("election-signed")
+	bmCheck(b, "election-signed")
 	if got := dialogs.messages(); len(got) != 3 {
 		t.Errorf("confirm dialogs: %q, want issue, close and sign", got)
 	}
@@ -628,10 +629,10 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 	if !evalIn[bool](board, `window.__bmSame === true`) {
 		t.Fatal("the board reloaded instead of updating in place")
 	}
-	board.check("election-board-result")
+	bmCheck(board, "election-board-result")
 
 	bmSubmit(b, "计票结果报告", `a[href="`+path+`/report"]`, `document.querySelector("table.election-figures")`)
-	b.check("election-report")
+	bmCheck(b, "election-report")
 	row := evalIn[[]string](b, `[...document.querySelector("table.election-figures tbody tr").cells].map(c => c.innerText.trim())`)
 	if strings.Join(row, ",") != "王五,3,1,0,0,当选" {
 		t.Errorf("the report's line for 王五: %q", row)
@@ -655,5 +656,145 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 	}
 	if got := findElection(t, e, el.ID); got.Status != election.Signed {
 		t.Errorf("the election's status: %s", got.Status)
+	}
+}
+
+// bmNoScript opens a tab of its own with JavaScript switched off, signed in
+// as user through the form; phone-sized when phone.
+func bmNoScript(b *tab, user string, phone bool) *tab {
+	b.t.Helper()
+	n, _ := bmNewTab(b, true)
+	if phone {
+		n.do("phone viewport", chromedp.EmulateViewport(360, 740))
+	}
+	bmScripts(n, false)
+	n.signIn(user)
+	return n
+}
+
+// bmCheck is check (accessibility, screenshot) and more: no two elements
+// of the page share an id, for a label's for= names one control only (axe
+// no longer flags duplicate ids).
+func bmCheck(b *tab, name string) {
+	b.t.Helper()
+	b.check(name)
+	if dup := evalIn[[]string](b, `(function(){var seen={},dup=[];document.querySelectorAll("[id]").forEach(function(el){if(seen[el.id]&&dup.indexOf(el.id)<0)dup.push(el.id);seen[el.id]=true});return dup})()`); len(dup) > 0 {
+		b.t.Errorf("accessibility: %s (%s) repeats the id(s) %q", name, bmPath(b), dup)
+	}
+}
+
+// bmScripts switches the tab's JavaScript on or off.
+func bmScripts(b *tab, on bool) {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// bmCheckNoScript is check for a page shown without JavaScript: axe-core
+// needs timers, so scripts are on for the check only (the page's own
+// scripts, skipped at load, stay unrun).
+func bmCheckNoScript(b *tab, name string) {
+	b.t.Helper()
+	bmScripts(b, true)
+	defer bmScripts(b, false)
+	bmCheck(b, name)
+}
+
+// bmCheckBoardNoScript is bmCheckNoScript for the hall's board, whose
+// <noscript> refresh axe-core flags (meta-refresh, WCAG 2.2.1): the board
+// is a real-time display nobody works on, which 2.2.1 excepts ("the time
+// limit is a required part of a real-time event"), and without JavaScript
+// the refresh is the only way it can follow the hall. Every other rule
+// holds, and the refresh must be there.
+func bmCheckBoardNoScript(b *tab, name string) {
+	b.t.Helper()
+	bmScripts(b, true)
+	defer bmScripts(b, false)
+	if !evalIn[bool](b, `!!document.querySelector('meta[http-equiv="refresh"]')`) {
+		b.t.Fatalf("%s: without JavaScript the board has no refresh", name)
+	}
+	if loadAxe(b.t) {
+		for _, v := range axeViolations(b) {
+			if v.ID != "meta-refresh" {
+				b.t.Errorf("accessibility: %s has %s (%s): %s %q", name, v.ID, v.Impact, v.Help, v.Nodes)
+			}
+		}
+	}
+	screenshot(b.t, b.ctx, name)
+}
+
+// Without JavaScript: a member signs in by the QR page and votes on the
+// phone ballot, and the vote counts; the hall's board, reloading itself by
+// its <noscript> refresh, shows the new 实到 and then the vote's result.
+func TestBrowserWithoutJavaScript(t *testing.T) {
+	e := newEnv(t)
+	t.Cleanup(e.web.Close)
+	fx := newMeetingFixture(t, e)
+	ctx := context.Background()
+	path := "/meetings/" + id(fx.meetingID)
+	bmMemberAccount(t, e, "member-li4", "李四", fx.members[1].ID)
+	c := e.login("office-a")
+	mustStatus(t, "open", c.post(path+"/open", nil), http.StatusSeeOther)
+	for _, m := range []member.Member{fx.members[0], fx.members[2]} { // 张三 and 王五: the quorum for the vote
+		mustStatus(t, "sign in "+m.Name, c.post(path+"/signin", url.Values{"member_id": {id(m.ID)}}), http.StatusSeeOther)
+	}
+	mustStatus(t, "agenda", c.post(path+"/agenda", url.Values{"kind": {string(store.AgendaResolution)}, "title": {"政治决议"}}), http.StatusSeeOther)
+	items, err := e.db.FindAgendaItems(ctx, app.System, fx.meetingID)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("items %+v %v", items, err)
+	}
+	mustStatus(t, "open the vote", c.post("/agenda/"+id(items[0].ID)+"/vote", url.Values{"mode": {"electronic"},
+		"meeting_id": {id(fx.meetingID)}}), http.StatusSeeOther)
+	votes, err := e.db.FindVotes(ctx, app.System, fx.meetingID)
+	if err != nil || len(votes) != 1 {
+		t.Fatalf("votes %+v %v", votes, err)
+	}
+	vote := "/votes/" + id(votes[0].ID)
+
+	first := e.tab(t)
+	clerk := bmNoScript(first, "office-a", false)
+	clerk.open(path + "/qr")
+	bmCheckNoScript(clerk, "nojs-qr")
+	signURL := strings.TrimSpace(clerk.text(".meeting-qr p.small"))
+	clerk.open(path + "/board")
+	bmCheckBoardNoScript(clerk, "nojs-board")
+	if p := strings.TrimSpace(clerk.text(`[data-board="present"]`)); p != "2" {
+		t.Fatalf("the board's 实到 before: %q", p)
+	}
+	evalIn[bool](clerk, `window.__bmSame = true`)
+
+	// 李四 on the phone, no JavaScript: sign in, then the ballot.
+	phone := bmNoScript(first, "member-li4", true)
+	phone.do("scan the QR code", chromedp.Navigate(signURL), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	bmCheckNoScript(phone, "nojs-sign-phone")
+	bmSubmit(phone, "签到", `form[action^="/s/"] button`, bmHas("main", "您已于"))
+	phone.open(path)
+	bmCheckNoScript(phone, "nojs-meeting-phone")
+	bmSubmit(phone, "去表决", `a[href="`+vote+`/ballot"]`, `document.querySelector("form.ballot")`)
+	bmCheckNoScript(phone, "nojs-ballot-phone")
+	bmFits(phone, "the ballot")
+	bmSubmit(phone, "赞成", `form.ballot button[value="for"]`, bmHas("main", "您已选择：赞成"))
+	bmCheckNoScript(phone, "nojs-ballot-cast")
+	if ch, err := e.db.FindBallot(ctx, app.System, votes[0].ID, fx.members[1].ID); err != nil || ch != "for" {
+		t.Fatalf("李四's ballot in the database: %q (%v)", ch, err)
+	}
+
+	// The board reloads itself: 3 present, then, after the clerk closes
+	// the vote, the result.
+	bmUntil(clerk, "实到 3 after a refresh", `document.querySelector('[data-board="present"]').textContent.trim() === "3"`)
+	if evalIn[bool](clerk, `window.__bmSame === true`) {
+		t.Fatal("the board changed without reloading, so scripts ran")
+	}
+	mustStatus(t, "close the vote", c.post(vote+"/close", nil), http.StatusSeeOther)
+	const result = "赞成1票，反对0票，弃权0票，未投票2人，未通过"
+	bmUntil(clerk, "the result after a refresh", bmHas(`[data-board="progress"]`, result))
+	bmCheckBoardNoScript(clerk, "nojs-board-result")
+	if n := bmCount(t, e, `SELECT COUNT(*) FROM vote_ballot WHERE vote_id = $1`, votes[0].ID); n != 1 {
+		t.Errorf("ballots stored: %d, want 1", n)
+	}
+	if n := bmCount(t, e, `SELECT COUNT(*) FROM sign_in WHERE meeting_id = $1 AND member_id = $2 AND method = 'qr'`,
+		fx.meetingID, fx.members[1].ID); n != 1 {
+		t.Errorf("李四's QR sign-in rows: %d, want 1", n)
 	}
 }
