@@ -547,8 +547,8 @@ func bmElection(t *testing.T, e *env, fx electionFixture) (store.Election, elect
 }
 
 // In a real browser, an electronic election: the clerk issues the ballots;
-// four members vote on their phones (three for 王五, one against), each
-// given a receipt code; the board follows the returns without reloading;
+// four members vote on their phones (three for 王五, one against, the last
+// with JavaScript off), each given a receipt code; the board follows the returns without reloading;
 // the clerk ends the voting and signs the count; the board and the report
 // give the result, and the database holds four ballots and the tally.
 func TestBrowserElectionOnPhones(t *testing.T) {
@@ -576,7 +576,13 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 	for i, v := range []struct{ user, mark string }{
 		{"member-zhang", "1"}, {"member-li", "1"}, {"member-qian", "1"}, {"member-zhao", "2"},
 	} {
-		phone, closePhone := bmPhone(b, v.user)
+		var phone *tab
+		closePhone := func() {}
+		if i < 3 {
+			phone, closePhone = bmPhone(b, v.user)
+		} else { // the last votes with JavaScript off: the ballot is a plain form
+			phone = bmNoScript(b, v.user, true)
+		}
 		phone.open(path)
 		if i == 0 {
 			bmCheck(phone, "election-member-page")
@@ -584,6 +590,8 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 		bmSubmit(phone, v.user+" 去投票", `a[href="`+path+`/ballot"]`, `document.querySelector(".ballot-office")`)
 		if i == 0 {
 			bmCheck(phone, "election-ballot-phone")
+		} else if i == 3 {
+			bmCheckNoScript(phone, "election-ballot-phone-nojs")
 		}
 		bmFits(phone, "the ballot")
 		if txt := phone.text(".ballot-office"); !strings.Contains(txt, "王五") || !strings.Contains(txt, "副主席（应选1名）") {
