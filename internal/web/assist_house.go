@@ -320,13 +320,13 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 		keep = url.Values{"purpose": {p}}
 	}
 	if d.CanWrite {
-		d.PersonForm = &view.AssistForm{Title: "新增家庭成员", Action: "/households/" + app.Itoa(id) + "/persons",
+		d.PersonForm = &view.AssistForm{ID: "person", Title: "新增家庭成员", Action: "/households/" + app.Itoa(id) + "/persons",
 			Fields: householdPersonFields(store.PersonInput{}, ""), Submit: "添加"}
 		opts, err := cadreOptions()
 		if err != nil {
 			return err
 		}
-		d.PairForm = &view.AssistForm{Title: "结对", Action: "/households/" + app.Itoa(id) + "/pairings", Submit: "建立结对",
+		d.PairForm = &view.AssistForm{ID: "pair", Title: "结对", Action: "/households/" + app.Itoa(id) + "/pairings", Submit: "建立结对",
 			Fields: []view.Field{{Name: "cadre_id", Label: "帮扶干部", Required: true, Options: opts},
 				{Name: "starts_on", Label: "开始日期", Type: "date", Required: true, Value: s.db.Today().String()}},
 			Search: picker.Search("/households/"+app.Itoa(id), keep)}
@@ -357,8 +357,8 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request, id int64,
 			view.Field{Name: "aid", Label: "慰问物资", Type: "textarea", Hint: "每行一项：物资 数量 价值（元），如：米 1袋 150"},
 			view.Field{Name: "photos", Label: "照片（JPEG 或 PNG，可多选）", Type: "file", Attrs: map[string]string{"multiple": "multiple",
 				"accept": "image/jpeg,image/png"}})
-		d.VisitForm = &view.AssistForm{Title: "登记走访", Action: "/visits", Fields: fields, Submit: "保存走访", Search: search}
-		d.ProblemForm = &view.AssistForm{Title: "登记问题", Action: "/problems", Submit: "登记", Fields: []view.Field{
+		d.VisitForm = &view.AssistForm{ID: "visit", Title: "登记走访", Action: "/visits", Fields: fields, Submit: "保存走访", Search: search}
+		d.ProblemForm = &view.AssistForm{ID: "problem", Title: "登记问题", Action: "/problems", Submit: "登记", Fields: []view.Field{
 			{Name: "household_id", Type: "hidden", Value: app.Itoa(id)},
 			{Name: "category", Label: "类别", Required: true, Options: problemCategoryOptions()},
 			{Name: "description", Label: "问题或需求", Type: "textarea", Required: true},
@@ -702,7 +702,7 @@ func (s *Server) renderProblemList(w http.ResponseWriter, r *http.Request, statu
 			p.CategoryLabel, p.Department, p.StatusLabel, p.RaisedOn.String(), res}})
 	}
 	if can(r, auth.AssistVisit) && (len(ps) > 0 || ff != nil) {
-		d.Forms = append(d.Forms, view.AssistForm{Title: "变更问题状态", Action: "/problems/0/status", Submit: "保存",
+		d.Forms = append(d.Forms, view.AssistForm{ID: "status", Title: "变更问题状态", Action: "/problems/0/status", Submit: "保存",
 			Fields: []view.Field{{Name: "id", Label: "问题编号", Required: true},
 				{Name: "status", Label: "状态", Required: true, Options: problemStatusOptions("")},
 				{Name: "resolution", Label: "解决情况", Type: "textarea"},
@@ -788,13 +788,13 @@ func (s *Server) renderCadreList(w http.ResponseWriter, r *http.Request, status 
 		if err != nil {
 			return err
 		}
-		d.Forms = append(d.Forms, view.AssistForm{Title: "登记帮扶干部", Action: "/cadres", Submit: "登记", Fields: []view.Field{
+		d.Forms = append(d.Forms, view.AssistForm{ID: "cadre", Title: "登记帮扶干部", Action: "/cadres", Submit: "登记", Fields: []view.Field{
 			orgField,
 			{Name: "name", Label: "姓名", Required: true}, {Name: "post", Label: "职务"},
 			{Name: "phone", Label: "电话", Type: "tel"},
 			{Name: "member_id", Label: "委员编号（是委员时填写）", Type: "number"},
 			{Name: "account_id", Label: "帮扶干部账号编号", Type: "number"}}},
-			view.AssistForm{Title: "干部离岗并移交结对", Action: "/cadres/0/leave", Submit: "离岗", Fields: []view.Field{
+			view.AssistForm{ID: "leave", Title: "干部离岗并移交结对", Action: "/cadres/0/leave", Submit: "离岗", Fields: []view.Field{
 				{Name: "cadre_id", Label: "离岗干部", Required: true, Options: picker.Options("请选择")},
 				{Name: "left_on", Label: "离岗日期", Type: "date", Required: true, Value: s.db.Today().String()},
 				{Name: "successor_id", Label: "接替干部", Options: picker.Options("不移交（结束结对）")},
@@ -866,13 +866,13 @@ func (s *Server) renderPairingList(w http.ResponseWriter, r *http.Request, statu
 		if err != nil {
 			return err
 		}
-		d.Forms = append(d.Forms, view.AssistForm{Title: "移交结对", Action: "/pairings/0/handover", Submit: "移交",
+		d.Forms = append(d.Forms, view.AssistForm{ID: "handover", Title: "移交结对", Action: "/pairings/0/handover", Submit: "移交",
 			Search: picker.Search("/pairings", pairingListKeep(r)),
 			Fields: []view.Field{{Name: "pairing_id", Label: "结对编号", Required: true},
 				{Name: "to_cadre_id", Label: "接替干部", Required: true, Options: picker.Options("请选择")},
 				{Name: "on", Label: "移交日期", Type: "date", Required: true, Value: s.db.Today().String()},
 				{Name: "reason", Label: "原因", Required: true}}},
-			view.AssistForm{Title: "结束结对", Action: "/pairings/0/end", Submit: "结束", Fields: []view.Field{
+			view.AssistForm{ID: "end", Title: "结束结对", Action: "/pairings/0/end", Submit: "结束", Fields: []view.Field{
 				{Name: "pairing_id", Label: "结对编号", Required: true},
 				{Name: "ends_on", Label: "结束日期", Type: "date", Required: true, Value: s.db.Today().String()},
 				{Name: "reason", Label: "原因", Required: true}}})

@@ -237,9 +237,9 @@ func TestBrowserRosterImport(t *testing.T) {
 	}
 	b.signIn("office-a")
 	b.open("/members")
-	bmCheck(b, "roster-list-before")
+	b.check("roster-list-before")
 	bmSubmit(b, "the import link", `a[href="/members/import"]`, `document.querySelector('input[type="file"]')`)
-	bmCheck(b, "roster-import-form")
+	b.check("roster-import-form")
 	// The form starts at the clerk's committee and its current term.
 	if got := evalIn[string](b, `document.getElementById("f-term_id").value`); got != id(fx.termA.ID) {
 		t.Fatalf("the form's term is %q, want %d", got, fx.termA.ID)
@@ -275,7 +275,7 @@ func TestBrowserRosterImport(t *testing.T) {
 		{"姓名": "陈四", "身份证号": fx.zhangIDNumber, "界别": "经济界"},
 	}))
 	bmSubmit(b, "upload the bad roster", `form[action="/members/import"] button[type="submit"]`, `document.querySelector(".import-errors")`)
-	bmCheck(b, "roster-import-refused")
+	b.check("roster-import-refused")
 	if h := b.text(".import-errors h2"); !strings.Contains(h, "未导入任何委员") {
 		t.Errorf("the errors' heading: %q", h)
 	}
@@ -310,9 +310,9 @@ func TestBrowserRosterImport(t *testing.T) {
 	bmSubmit(b, "upload the mended roster", `form[action="/members/import"] button[type="submit"]`,
 		`location.pathname.startsWith("/members/import/jobs/")`)
 	bmUntil(b, "the import to end", bmHas(".alert.ok", "已导入 3 名委员")) // the page reloads itself until done
-	bmCheck(b, "roster-import-done")
+	b.check("roster-import-done")
 	bmSubmit(b, "the list link", `a.btn.primary[href^="/members?"]`, `document.querySelector("table")`)
-	bmCheck(b, "roster-list-after")
+	b.check("roster-list-after")
 	list := b.text("main")
 	for _, name := range []string{"陈一", "陈二", "陈三", "张三"} {
 		if !strings.Contains(list, name) {
@@ -385,9 +385,9 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 	dialogs := bmAcceptDialogs(b)
 	b.signIn("office-a")
 	b.open("/meetings")
-	bmCheck(b, "plenary-meetings")
+	b.check("plenary-meetings")
 	bmSubmit(b, "新建会议", `a[href="/meetings/new"]`, `document.getElementById("f-committee_id")`)
-	bmCheck(b, "plenary-new")
+	b.check("plenary-new")
 	// The committee first, then 载入委员 lists its terms.
 	bmSetValues(b, map[string]string{"committee_id": id(e.countyA.ID)})
 	bmSubmit(b, "载入委员", `button[formaction="/meetings/new"]`,
@@ -397,9 +397,9 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 		"starts_at": starts.Format("2006-01-02T15:04"), "ends_at": starts.Add(3 * time.Hour).Format("2006-01-02T15:04")})
 	b.do("place and presider", chromedp.SendKeys(chromedp.CSS(`#f-place`), "县会议中心"),
 		chromedp.SendKeys(chromedp.CSS(`#f-presider`), "刘主席"))
-	bmCheck(b, "plenary-new-filled")
+	b.check("plenary-new-filled")
 	bmSubmit(b, "保存", `form[action="/meetings"] button.primary`, `/^\/meetings\/\d+$/.test(location.pathname)`)
-	bmCheck(b, "plenary-created")
+	b.check("plenary-created")
 	m := bmMeetingPath.FindStringSubmatch(bmPath(b))
 	if m == nil {
 		t.Fatalf("after saving: %s", bmPath(b))
@@ -412,12 +412,12 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 
 	// The notice, composed from the records, goes to the three.
 	bmSubmit(b, "会议通知", `a[href="`+path+`/notice"]`, bmHas("main", "将发送给应到人员 3 人"))
-	bmCheck(b, "plenary-notice")
+	b.check("plenary-notice")
 	if text := b.text("main"); !strings.Contains(text, "关于召开甲县政协"+title+"的通知") || !strings.Contains(text, "县会议中心") {
 		t.Fatalf("the notice page:\n%s", text)
 	}
 	bmSubmit(b, "发送会议通知", `form[action="`+path+`/notify"] button`, bmHas("main", "已发送"))
-	bmCheck(b, "plenary-notice-sent")
+	b.check("plenary-notice-sent")
 	notices, err := e.db.FindMeetingNotices(ctx, app.System, meetingID)
 	if err != nil || len(notices) != 1 || notices[0].Recipients != 3 {
 		t.Fatalf("notices in the database: %+v (%v), want one to 3", notices, err)
@@ -426,12 +426,12 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 	// Sign-in opens; the board in a second tab of the clerk's session.
 	bmSubmit(b, "back to the meeting", `a[href="`+path+`"]`, `document.querySelector('form[action="`+path+`/open"]')`)
 	bmSubmit(b, "开始会议", `form[action="`+path+`/open"] button`, `document.querySelector('a[href="`+path+`/qr"]')`)
-	bmCheck(b, "plenary-open")
+	b.check("plenary-open")
 	if mt, err := e.db.FindMeetingByID(ctx, app.System, meetingID); err != nil || mt.Status != meeting.Open {
 		t.Fatalf("the meeting after opening: %s (%v)", mt.Status, err)
 	}
 	bmSubmit(b, "签到二维码", `a[href="`+path+`/qr"]`, `document.querySelector(".meeting-qr img")`)
-	bmCheck(b, "plenary-qr")
+	b.check("plenary-qr")
 	signURL := strings.TrimSpace(b.text(".meeting-qr p.small"))
 	if !strings.HasPrefix(signURL, e.srv.URL+"/s/") {
 		t.Fatalf("the QR page's link: %q", signURL)
@@ -439,7 +439,7 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 
 	board, _ := bmNewTab(b, false)
 	board.open(path + "/board")
-	bmCheck(board, "plenary-board")
+	board.check("plenary-board")
 	present := func() string { return strings.TrimSpace(board.text(`[data-board="present"]`)) }
 	if got, exp := present(), board.text(`[data-board="expected"]`); got != "0" || exp != "3" {
 		t.Fatalf("the board before sign-in: 应到 %q 实到 %q", exp, got)
@@ -451,7 +451,7 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 		phone, closePhone := bmPhone(b, user)
 		phone.do("scan the QR code", chromedp.Navigate(signURL), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		if i == 0 {
-			bmCheck(phone, "plenary-sign-phone")
+			phone.check("plenary-sign-phone")
 		}
 		bmFits(phone, "the sign-in page")
 		if !strings.Contains(phone.text("main"), title) {
@@ -459,7 +459,7 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 		}
 		bmSubmit(phone, user+" signs in", `form[action^="/s/"] button`, bmHas("main", "您已于"))
 		if i == 0 {
-			bmCheck(phone, "plenary-signed-phone")
+			phone.check("plenary-signed-phone")
 		}
 		closePhone()
 		bmUntil(board, "实到 "+app.Itoa(int64(i+1))+" on the board",
@@ -471,17 +471,17 @@ func TestBrowserPlenaryNoticeToMinutes(t *testing.T) {
 	if s := board.text(`[data-board="sentence"]`); !strings.Contains(s, "应到委员3人，实到2人，符合规定人数") {
 		t.Errorf("the board's sentence: %q", s)
 	}
-	bmCheck(board, "plenary-board-live")
+	board.check("plenary-board-live")
 
 	// The clerk closes the meeting (confirming) and opens the minutes.
 	b.open(path)
 	bmSubmit(b, "结束会议", `form[action="`+path+`/close"] button`, bmHas("main", "已结束"))
-	bmCheck(b, "plenary-closed")
+	b.check("plenary-closed")
 	if got := dialogs.messages(); len(got) != 1 || !strings.Contains(got[0], "确定结束会议") {
 		t.Errorf("confirm dialogs: %q", got)
 	}
 	bmSubmit(b, "会议纪要", `a[href="`+path+`/minutes"]`, `document.querySelector(".minutes")`)
-	bmCheck(b, "plenary-minutes")
+	b.check("plenary-minutes")
 	minutes := b.text(".minutes")
 	for _, want := range []string{"甲县政协" + title + "纪要", "刘主席主持会议。", "会议应到委员3人，实到2人，符合规定人数。"} {
 		if !strings.Contains(minutes, want) {
@@ -563,13 +563,13 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 	dialogs := bmAcceptDialogs(b)
 	b.signIn("office-a")
 	b.open(path)
-	bmCheck(b, "election-draft")
+	b.check("election-draft")
 	bmSubmit(b, "发放选票", `form[action="`+path+`/open"] button`, bmHas("main", "投票中"))
-	bmCheck(b, "election-voting")
+	b.check("election-voting")
 	board, _ := bmNewTab(b, false)
 	board.open(sitting + "/board")
 	bmUntil(board, "the election on the board", bmHas(`[data-board="election-text"]`, "选举投票中：已投 0 / 发出 5 张"))
-	bmCheck(board, "election-board-voting")
+	board.check("election-board-voting")
 	evalIn[bool](board, `window.__bmSame = true`)
 
 	receipts := map[string]string{}
@@ -585,11 +585,11 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 		}
 		phone.open(path)
 		if i == 0 {
-			bmCheck(phone, "election-member-page")
+			phone.check("election-member-page")
 		}
 		bmSubmit(phone, v.user+" 去投票", `a[href="`+path+`/ballot"]`, `document.querySelector(".ballot-office")`)
 		if i == 0 {
-			bmCheck(phone, "election-ballot-phone")
+			phone.check("election-ballot-phone")
 		} else if i == 3 {
 			bmCheckNoScript(phone, "election-ballot-phone-nojs")
 		}
@@ -600,7 +600,7 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 		phone.do(v.user+" marks", chromedp.Click(chromedp.CSS(`input[name="m-`+id(office.ID)+`-0"][value="`+v.mark+`"]`)))
 		bmSubmit(phone, v.user+" 提交选票", `.election-ballot form button[type="submit"]`, `document.querySelector(".receipt-code")`)
 		if i == 0 {
-			bmCheck(phone, "election-receipt-phone")
+			phone.check("election-receipt-phone")
 		}
 		code := strings.TrimSpace(phone.text(".receipt-code"))
 		if !regexp.MustCompile(`^[A-Z2-9]{10}$`).MatchString(code) || receipts[code] != "" {
@@ -620,9 +620,9 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 	// The clerk ends the voting and signs the count (both confirmed).
 	b.open(path)
 	bmSubmit(b, "结束投票", `form[action="`+path+`/close"] button`, `document.querySelector('form[action="`+path+`/sign"]')`)
-	bmCheck(b, "election-counting")
+	b.check("election-counting")
 	bmSubmit(b, "计票签字", `form[action="`+path+`/sign"] button`, `document.querySelector(".election-result")`)
-	bmCheck(b, "election-signed")
+	b.check("election-signed")
 	if got := dialogs.messages(); len(got) != 3 {
 		t.Errorf("confirm dialogs: %q, want issue, close and sign", got)
 	}
@@ -637,10 +637,10 @@ func TestBrowserElectionOnPhones(t *testing.T) {
 	if !evalIn[bool](board, `window.__bmSame === true`) {
 		t.Fatal("the board reloaded instead of updating in place")
 	}
-	bmCheck(board, "election-board-result")
+	board.check("election-board-result")
 
 	bmSubmit(b, "计票结果报告", `a[href="`+path+`/report"]`, `document.querySelector("table.election-figures")`)
-	bmCheck(b, "election-report")
+	b.check("election-report")
 	row := evalIn[[]string](b, `[...document.querySelector("table.election-figures tbody tr").cells].map(c => c.innerText.trim())`)
 	if strings.Join(row, ",") != "王五,3,1,0,0,当选" {
 		t.Errorf("the report's line for 王五: %q", row)
@@ -680,17 +680,6 @@ func bmNoScript(b *tab, user string, phone bool) *tab {
 	return n
 }
 
-// bmCheck is check (accessibility, screenshot) and more: no two elements
-// of the page share an id, for a label's for= names one control only (axe
-// no longer flags duplicate ids).
-func bmCheck(b *tab, name string) {
-	b.t.Helper()
-	b.check(name)
-	if dup := evalIn[[]string](b, `(function(){var seen={},dup=[];document.querySelectorAll("[id]").forEach(function(el){if(seen[el.id]&&dup.indexOf(el.id)<0)dup.push(el.id);seen[el.id]=true});return dup})()`); len(dup) > 0 {
-		b.t.Errorf("accessibility: %s (%s) repeats the id(s) %q", name, bmPath(b), dup)
-	}
-}
-
 // bmScripts switches the tab's JavaScript on or off.
 func bmScripts(b *tab, on bool) {
 	b.t.Helper()
@@ -706,7 +695,7 @@ func bmCheckNoScript(b *tab, name string) {
 	b.t.Helper()
 	bmScripts(b, true)
 	defer bmScripts(b, false)
-	bmCheck(b, name)
+	b.check(name)
 }
 
 // bmCheckBoardNoScript is bmCheckNoScript for the hall's board, whose

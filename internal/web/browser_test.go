@@ -298,6 +298,12 @@ func axeViolations(b *tab) []axeViolation {
 	if err := json.Unmarshal([]byte(report), &violations); err != nil {
 		b.t.Fatalf("axe report: %v", err)
 	}
+	// axe-core has its duplicate-id rules off (WCAG 4.1.1 is obsolete); a label's for= must
+	// still name one control only.
+	if dup := evalIn[[]string](b, `[...new Set([...document.querySelectorAll("[id]")].map(e => e.id).filter((id, i, all) => all.indexOf(id) !== i))]`); len(dup) > 0 {
+		violations = append(violations, axeViolation{ID: "duplicate-id", Impact: "serious",
+			Help: "ids must be unique (a label names the first element of its id)", Nodes: dup})
+	}
 	return violations
 }
 

@@ -648,12 +648,12 @@ func (s *Server) renderMemberShow(w http.ResponseWriter, r *http.Request, status
 		free := ch.termOptions("请选择", func(t org.Term) bool { return !seated[t.ID] })
 		if len(free) > 1 {
 			d.SeatForm = []view.Field{
-				{Name: "term_id", Label: "届次", Value: sv["term_id"], Options: free, Required: true, Error: se.Get("term_id")},
-				{Name: "sector_id", Label: "界别", Value: sv["sector_id"], Options: ch.sectorOptions("请选择"), Required: true,
+				{Form: "seat", Name: "term_id", Label: "届次", Value: sv["term_id"], Options: free, Required: true, Error: se.Get("term_id")},
+				{Form: "seat", Name: "sector_id", Label: "界别", Value: sv["sector_id"], Options: ch.sectorOptions("请选择"), Required: true,
 					Error: se.Get("sector_id")},
-				{Name: "special_committee_id", Label: "专门委员会", Value: sv["special_committee_id"],
+				{Form: "seat", Name: "special_committee_id", Label: "专门委员会", Value: sv["special_committee_id"],
 					Options: ch.specialOptions("无"), Error: se.Get("special_committee_id")},
-				{Name: "start_date", Label: "开始日期", Type: "date", Value: sv["start_date"], Hint: "不填为该届开始日期",
+				{Form: "seat", Name: "start_date", Label: "开始日期", Type: "date", Value: sv["start_date"], Hint: "不填为该届开始日期",
 					Error: se.Get("start_date")},
 			}
 		}
@@ -667,15 +667,15 @@ func (s *Server) renderMemberShow(w http.ResponseWriter, r *http.Request, status
 		mine := ch.termOptions("请选择", func(t org.Term) bool { return seated[t.ID] })
 		if len(mine) > 1 {
 			d.RoleForm = []view.Field{
-				{Name: "term_id", Label: "届次", Value: rv["term_id"], Options: mine, Required: true, Error: re.Get("term_id")},
-				{Name: "kind", Label: "职务", Value: rv["kind"], Options: roleKindOptions("请选择", false), Required: true,
+				{Form: "role", Name: "term_id", Label: "届次", Value: rv["term_id"], Options: mine, Required: true, Error: re.Get("term_id")},
+				{Form: "role", Name: "kind", Label: "职务", Value: rv["kind"], Options: roleKindOptions("请选择", false), Required: true,
 					Error: re.Get("kind")},
-				{Name: "start_date", Label: "任职开始日期", Type: "date", Value: rv["start_date"], Required: true,
+				{Form: "role", Name: "start_date", Label: "任职开始日期", Type: "date", Value: rv["start_date"], Required: true,
 					Hint: "如选举产生，填当选日期", Error: re.Get("start_date")},
-				{Name: "end_date", Label: "结束日期", Type: "date", Value: rv["end_date"], Hint: "现任不填",
+				{Form: "role", Name: "end_date", Label: "结束日期", Type: "date", Value: rv["end_date"], Hint: "现任不填",
 					Error: re.Get("end_date")},
-				{Name: "note", Label: "备注", Value: rv["note"], Hint: "如：十届三次会议补选", Error: re.Get("note")},
-				{Name: "sort", Label: "排序", Type: "number", Value: rv["sort"],
+				{Form: "role", Name: "note", Label: "备注", Value: rv["note"], Hint: "如：十届三次会议补选", Error: re.Get("note")},
+				{Form: "role", Name: "sort", Label: "排序", Type: "number", Value: rv["sort"],
 					Hint:  "同一职务内的排名顺序（如副主席按姓氏笔画或选举顺序），小者在前；不填排在已排序者之后",
 					Attrs: map[string]string{"min": "0", "max": "999"}, Error: re.Get("sort")},
 			}

@@ -991,11 +991,11 @@ func EnterpriseShowPage(p Page, d EnterpriseShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("liaison"), Field{Name: "cadre_id", Label: "包联干部", Value: d.F.Val("liaison", "cadre_id", ""), Options: d.CadreOptions, Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("liaison"), Field{Form: "liaison", Name: "cadre_id", Label: "包联干部", Value: d.F.Val("liaison", "cadre_id", ""), Options: d.CadreOptions, Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("liaison"), Field{Name: "starts_on", Label: "开始日期", Type: "date", Value: d.F.Val("liaison", "starts_on", d.P.Today), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("liaison"), Field{Form: "liaison", Name: "starts_on", Label: "开始日期", Type: "date", Value: d.F.Val("liaison", "starts_on", d.P.Today), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1042,11 +1042,11 @@ func EnterpriseShowPage(p Page, d EnterpriseShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "cadre_id", Label: "走访干部", Value: d.F.Val("visit", "cadre_id", ""), Options: d.CadreOptions})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "cadre_id", Label: "走访干部", Value: d.F.Val("visit", "cadre_id", ""), Options: d.CadreOptions})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "visited_on", Label: "走访日期", Type: "date", Value: d.F.Val("visit", "visited_on", d.P.Today), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "visited_on", Label: "走访日期", Type: "date", Value: d.F.Val("visit", "visited_on", d.P.Today), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1054,15 +1054,15 @@ func EnterpriseShowPage(p Page, d EnterpriseShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "reason", Label: "走访事由", Value: d.F.Val("visit", "reason", ""), Required: true, Hint: "为什么去：企业反映的问题、政策送达、回访问题办理情况等"})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "reason", Label: "走访事由", Value: d.F.Val("visit", "reason", ""), Required: true, Hint: "为什么去：企业反映的问题、政策送达、回访问题办理情况等"})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "seen", Label: "走访情况", Type: "textarea", Value: d.F.Val("visit", "seen", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "seen", Label: "走访情况", Type: "textarea", Value: d.F.Val("visit", "seen", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "needs", Label: "企业诉求", Type: "textarea", Value: d.F.Val("visit", "needs", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "needs", Label: "企业诉求", Type: "textarea", Value: d.F.Val("visit", "needs", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1496,19 +1496,19 @@ func ProblemList(p Page, ps []ProblemRow, pf ProblemForms, f DetailForms, canWor
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Name: "category", Label: "问题类别", Value: f.Val("problem", "category", ""), Options: pf.CategoryOptions, Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Form: "problem", Name: "category", Label: "问题类别", Value: f.Val("problem", "category", ""), Options: pf.CategoryOptions, Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Name: "raised_on", Label: "提出日期", Type: "date", Value: f.Val("problem", "raised_on", pf.Today), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Form: "problem", Name: "raised_on", Label: "提出日期", Type: "date", Value: f.Val("problem", "raised_on", pf.Today), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Name: "unit_id", Label: "协调部门（承办单位）", Value: f.Val("problem", "unit_id", ""), Options: pf.UnitOptions})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Form: "problem", Name: "unit_id", Label: "协调部门（承办单位）", Value: f.Val("problem", "unit_id", ""), Options: pf.UnitOptions})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Name: "department", Label: "或填写部门名称", Value: f.Val("problem", "department", "")})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Form: "problem", Name: "department", Label: "或填写部门名称", Value: f.Val("problem", "department", "")})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1516,7 +1516,7 @@ func ProblemList(p Page, ps []ProblemRow, pf ProblemForms, f DetailForms, canWor
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Name: "description", Label: "问题描述", Type: "textarea", Value: f.Val("problem", "description", ""), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(FieldFrom(f.ErrsOf("problem"), Field{Form: "problem", Name: "description", Label: "问题描述", Type: "textarea", Value: f.Val("problem", "description", ""), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -73,6 +73,20 @@ type Field struct {
 	Options  []Option // for select
 	Attrs    map[string]string
 	Search   *FieldSearch // a select's own search box (organisation fields of forms)
+	// Form names the field's form when a page has several forms with
+	// fields of one name (a row's form in a list, two forms asking for a
+	// date): the element ids become f-FORM-NAME, so each label names its
+	// own control.
+	Form string
+}
+
+// id is the id of the field's element of a kind: f- (the control), h- (its
+// hint), e- (its error).
+func (f Field) id(kind string) string {
+	if f.Form != "" {
+		return kind + f.Form + "-" + f.Name
+	}
+	return kind + f.Name
 }
 
 // FieldSearch is a search box beside a form's select: its input and button

@@ -881,7 +881,7 @@ func VisitCampaignShowPage(p Page, d VisitCampaignShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("assign"), Field{Name: "cadre_id", Label: "为选中的户分配走访人", Value: d.F.Val("assign", "cadre_id", ""), Options: d.CadreOptions})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("assign"), Field{Form: "assign", Name: "cadre_id", Label: "为选中的户分配走访人", Value: d.F.Val("assign", "cadre_id", ""), Options: d.CadreOptions})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -971,7 +971,7 @@ func VisitCampaignShowPage(p Page, d VisitCampaignShow) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("targets"), Field{Name: "cadre_id", Label: "走访人（可稍后分配）", Value: d.F.Val("targets", "cadre_id", ""), Options: d.CadreOptions})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("targets"), Field{Form: "targets", Name: "cadre_id", Label: "走访人（可稍后分配）", Value: d.F.Val("targets", "cadre_id", ""), Options: d.CadreOptions})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1037,15 +1037,15 @@ func VisitCampaignShowPage(p Page, d VisitCampaignShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "household_id", Label: "走访对象", Value: d.F.Val("visit", "household_id", ""), Options: d.TargetOptions, Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "household_id", Label: "走访对象", Value: d.F.Val("visit", "household_id", ""), Options: d.TargetOptions, Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "visited_on", Label: "走访日期", Type: "date", Value: d.F.Val("visit", "visited_on", d.P.Today), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "visited_on", Label: "走访日期", Type: "date", Value: d.F.Val("visit", "visited_on", d.P.Today), Required: true})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "cadre_id", Label: "走访干部（未分配走访人时）", Value: d.F.Val("visit", "cadre_id", ""), Options: d.CadreOptions})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "cadre_id", Label: "走访干部（未分配走访人时）", Value: d.F.Val("visit", "cadre_id", ""), Options: d.CadreOptions})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1053,11 +1053,11 @@ func VisitCampaignShowPage(p Page, d VisitCampaignShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "seen", Label: "走访情况", Type: "textarea", Value: d.F.Val("visit", "seen", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "seen", Label: "走访情况", Type: "textarea", Value: d.F.Val("visit", "seen", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Name: "needs", Label: "反映的需求", Type: "textarea", Value: d.F.Val("visit", "needs", "")})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("visit"), Field{Form: "visit", Name: "needs", Label: "反映的需求", Type: "textarea", Value: d.F.Val("visit", "needs", "")})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1090,7 +1090,7 @@ func VisitCampaignShowPage(p Page, d VisitCampaignShow) templ.Component {
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("problem"), Field{Name: "household_id", Label: "涉及的户（可不选）", Value: d.F.Val("problem", "household_id", ""), Options: d.TargetOptions})).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(FieldFrom(d.F.ErrsOf("problem"), Field{Form: "problem", Name: "household_id", Label: "涉及的户（可不选）", Value: d.F.Val("problem", "household_id", ""), Options: d.TargetOptions})).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
