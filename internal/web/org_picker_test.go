@@ -131,7 +131,7 @@ func TestOrgFieldOfFormsSearches(t *testing.T) {
 		}
 		if !strings.Contains(page, `<form id="pick" method="get" hidden></form>`) ||
 			!strings.Contains(page, `<input type="search" form="pick" name="org_q"`) ||
-			!regexp.MustCompile(`formaction="` + p + `#f-(cadre-)?org_id"`).MatchString(page) {
+			!regexp.MustCompile(`formaction="`+p+`#f-(cadre-)?org_id"`).MatchString(page) {
 			t.Errorf("%s: no organisation search box belonging to the page's GET form", p)
 		}
 		_, page = c.get(p + "?org_q=" + url.QueryEscape("甲村"))
