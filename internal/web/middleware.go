@@ -105,6 +105,13 @@ func (s *Server) wrap(rt Route) http.Handler {
 			limit = s.cfg.MaxUploadBytes
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		// An upload's parts beyond memory go to temporary files, which the
+		// server removes only for the request it made, not for this copy.
+		defer func() {
+			if r.MultipartForm != nil {
+				r.MultipartForm.RemoveAll()
+			}
+		}()
 		if !validQuery(r) {
 			s.fail(w, r, app.Errorf(app.EINVALID, "网址中的查询参数包含无效字符"))
 			return
