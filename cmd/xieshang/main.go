@@ -40,6 +40,7 @@ Commands:
   audit verify  check the audit log's hash chains
   duty-tally    rebuild the members' duty tally from the duty events
   search-index  rebuild the search index from the records (--verify: only compare)
+  press parse   read a newspaper page's text into items, as JSON (no database)
 
 Every command takes --db (default ./data/xieshang.db, or $XIESHANG_DB); a
 postgres:// URL selects PostgreSQL. Run 'xieshang <command> --help' for flags.
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return cmdDutyTally(ctx, rest, stdout)
 	case "search-index":
 		return cmdSearchIndex(ctx, rest, stdout)
+	case "press":
+		return cmdPress(rest, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
