@@ -232,7 +232,7 @@ func findKind(it *item, text string) string {
 const cnNum = `[\d零〇一二两三四五六七八九十百]+`
 
 var (
-	reMeeting = regexp.MustCompile(`(` + cnNum + `)届(?:常委会第)?(` + cnNum + `)次(主席会议|主席会|常委会议|常委会会议|常务委员会会议|常委会|全体会议|全会|会议)`)
+	reMeeting     = regexp.MustCompile(`(` + cnNum + `)届(?:常委会第)?(` + cnNum + `)次(主席会议|主席会|常委会议|常委会会议|常务委员会会议|常委会|全体会议|全会|会议)`)
 	reMeetingLong = regexp.MustCompile(`第(` + cnNum + `)届\p{Han}{2,10}?委员会(常务委员会)?第(` + cnNum + `)次(全体会议|会议)`)
 )
 

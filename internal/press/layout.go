@@ -41,7 +41,7 @@ var (
 	// "(下转第二版)" at a column's end: furniture.
 	reTurnTo = regexp.MustCompile(`\s*[(（]\s*(?:下)?转(?:第)?\s*[A-Za-z]?[\d一二三四五六七八九十]{1,3}\s*版\s*[)）]\s*$`)
 	// A dateline: "本报讯", "本报聊城5月27日讯", "5月27日讯", "新华社北京6月1日电".
-	reDateline = regexp.MustCompile(`^(?:(?:本报|新华社|本刊|中新社)\p{Han}{0,6}?(?:\d{1,2}月\d{1,2}日)?(?:讯|电)|\d{1,2}月\d{1,2}日(?:讯|电))`)
+	reDateline  = regexp.MustCompile(`^(?:(?:本报|新华社|本刊|中新社)\p{Han}{0,6}?(?:\d{1,2}月\d{1,2}日)?(?:讯|电)|\d{1,2}月\d{1,2}日(?:讯|电))`)
 	reDateStart = regexp.MustCompile(`^\d{1,2}月\d{1,2}日`)
 	// Byline lines: "记者 王某 通讯员 李某", "本报记者 赵刚 摄影报道",
 	// "(何福广 刘少华)".

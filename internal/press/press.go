@@ -63,9 +63,9 @@ type Article struct {
 	MeetingRef *Meeting `json:"meeting_ref,omitempty"`
 	// Figures stated in the text, only those stated, as integers.
 	Figures       map[string]int64 `json:"figures"`
-	ContinuedFrom *string          `json:"continued_from"` // "一版" for "(接一版)", else null
+	ContinuedFrom *string          `json:"continued_from"`    // "一版" for "(接一版)", else null
 	Caption       bool             `json:"caption,omitempty"` // a photo caption, kept as its own item
-	Text          string           `json:"text"`               // the repaired body text, paragraphs separated by "\n"
+	Text          string           `json:"text"`              // the repaired body text, paragraphs separated by "\n"
 }
 
 // Page is what Parse returns.
@@ -81,7 +81,6 @@ type Options struct {
 
 // MaxInput is the largest input Parse takes (bytes).
 const MaxInput = 8 << 20
-
 
 // Parse reads a page's text (UTF-8, or GB18030 detected and converted).
 // Errors are app errors (EINVALID) with a Chinese message: empty input,
