@@ -18,11 +18,12 @@ func atoi(s string) int {
 
 var (
 	// A committee: "聊城市政协", "东昌府区政协", "市政协", "全国政协".
-	reCPPCCAt = regexp.MustCompile(`^(?:全国政协|(\p{Han}{2,5}?[省市州县区旗])政协|[省市县区]政协)`)
+	reCPPCCAt = regexp.MustCompile(`^(?:全国政协|(\p{Han}{2,5}?[省市州区旗]|\p{Han}{1,5}?县)政协|[省市县区]政协)`)
 	reCPPCC   = regexp.MustCompile(`(?:全国|[省市县区])政协`)
 	// A place: "阳谷县七级镇", "东昌府区梁水镇", "东阿县", "七级镇".
-	rePlaceAt = regexp.MustCompile(`^(\p{Han}{2,5}?[市县区旗])(\p{Han}{2,4}?(?:镇|乡|街道))?`)
-	reTownAt  = regexp.MustCompile(`^\p{Han}{2,4}?(?:镇|乡|街道)`)
+	rePlaceAt   = regexp.MustCompile(`^(\p{Han}{2,5}?[市区旗]|\p{Han}{1,5}?县)(\p{Han}{2,4}?(?:镇|乡|街道))?`)
+	rePlaceUnit = regexp.MustCompile(`^\p{Han}{1,4}[省市县区旗]$`)
+	reTownAt    = regexp.MustCompile(`^\p{Han}{2,4}?(?:镇|乡|街道)`)
 	// The page's city, for a bare "市政协": "本报聊城5月27日讯", "中共聊城市委".
 	reCity = regexp.MustCompile(`本报(\p{Han}{2,3}?)(?:\d|讯|电)|中共(\p{Han}{2,3}?)市委|第[一二三四五六七八九十]+届(\p{Han}{2,3}?)市委员会`)
 )
@@ -33,7 +34,7 @@ const notPlace = "过的了在为和与及到对向是将被把选召举组带�
 
 // genericUnits end words that look like places and are not ("社区", "全市").
 var genericUnits = []string{"社区", "园区", "景区", "城区", "小区", "校区", "片区", "辖区", "市区",
-	"郊区", "山区", "灾区", "新区", "城市", "超市", "都市", "城镇", "乡镇", "村镇", "城乡", "地区", "湾区", "营区", "厂区"}
+	"郊区", "山区", "灾区", "新区", "城市", "超市", "都市", "全县", "本县", "各县", "该县", "郡县", "市县", "区县", "城镇", "乡镇", "村镇", "城乡", "地区", "湾区", "营区", "厂区"}
 
 func placeOK(s string) bool {
 	if strings.ContainsAny(s, notPlace) {
@@ -92,9 +93,16 @@ func findOrg(it *item, lead, city string) string {
 	heads = append(heads, it.kicker[:it.above]...)
 	heads = append(heads, it.title)
 	heads = append(heads, it.kicker[it.above:]...)
+	first := firstSentence(lead)
 	for _, h := range heads {
 		for _, c := range clauses(h) {
 			if o := orgAt(c); o != "" {
+				// The lead may name it in full: "河西堡镇" → "永昌县河西堡镇".
+				for _, c := range clauses(first) {
+					if f := orgAt(c); len(f) > len(o) && strings.HasSuffix(f, o) && rePlaceUnit.MatchString(strings.TrimSuffix(f, o)) {
+						return f
+					}
+				}
 				return qualify(o)
 			}
 		}
@@ -104,7 +112,6 @@ func findOrg(it *item, lead, city string) string {
 			return qualify(o)
 		}
 	}
-	first := firstSentence(lead)
 	for _, c := range clauses(first) {
 		if o := orgAt(c); o != "" {
 			return qualify(o)
@@ -233,7 +240,7 @@ const cnNum = `[\d零〇一二两三四五六七八九十百]+`
 
 var (
 	reMeeting     = regexp.MustCompile(`(` + cnNum + `)届(?:常委会第)?(` + cnNum + `)次(主席会议|主席会|常委会议|常委会会议|常务委员会会议|常委会|全体会议|全会|会议)`)
-	reMeetingLong = regexp.MustCompile(`第(` + cnNum + `)届\p{Han}{2,10}?委员会(常务委员会)?第(` + cnNum + `)次(全体会议|会议)`)
+	reMeetingLong = regexp.MustCompile(`第(` + cnNum + `)届\p{Han}{0,10}?委员会(常务委员会)?第(` + cnNum + `)次(全体会议|会议)`)
 )
 
 // findMeeting reads a meeting's numbering: "十三届四次会议" → term 13,
@@ -306,14 +313,14 @@ type figRule struct {
 var figRules = []figRule{
 	{FigMembersExpected, regexp.MustCompile(`应到(?:会)?(?:委员|常委|会议成员|成员)?` + num + `(?:人|名)`)},
 	{FigMembersPresent, regexp.MustCompile(`实到(?:会)?(?:委员|常委|会议成员|成员)?` + num + `(?:人|名)`)},
-	{FigCompaniesVisited, regexp.MustCompile(`(?:走访|深入|走进|调研|服务)(?:了)?` + few + `企业` + num + more + `家|(?:走访|深入|走进|调研|服务)(?:了)?` + num + more + `家` + few + `企业`)},
-	{FigCommunitiesVisited, regexp.MustCompile(`(?:走访|深入|走进|调研)(?:了)?` + few + `社区` + num + more + `个|(?:走访|深入|走进|调研)(?:了)?` + num + more + `个` + few + `社区`)},
+	{FigCompaniesVisited, regexp.MustCompile(`(?:走访|深入|走进|调研|服务)(?:了)?` + few + `企业` + num + more + `家|(?:走访|深入|走进|调研|服务)(?:了)?` + few + num + more + `家` + few + `企业`)},
+	{FigCommunitiesVisited, regexp.MustCompile(`(?:走访|深入|走进|调研)(?:了)?` + few + `社区` + num + more + `个|(?:走访|深入|走进|调研)(?:了)?` + few + num + more + `个` + few + `社区`)},
 	{FigEnterprises, regexp.MustCompile(num + more + `家` + few + `企业|企业` + num + more + `家`)},
 	{FigCadres, regexp.MustCompile(num + more + `名` + `\p{Han}{0,4}?干部|干部` + num + more + `(?:名|人)`)},
 	{FigHouseholds, regexp.MustCompile(num + more + `户`)},
-	{FigProblemsSolved, regexp.MustCompile(`(?:解决|办结|化解|整改)(?:了)?` + few + `(?:问题|难题|困难|诉求)` + num + more + `(?:个|件|条|项)|(?:解决|办结|化解|整改)(?:了)?` + num + more + `(?:个|件|条|项)` + `\p{Han}{0,4}?(?:问题|难题|困难|诉求)|` + num + more + `(?:个|件|条|项)` + `\p{Han}{0,4}?(?:问题|难题|困难|诉求)(?:已)?(?:全部)?(?:得到)?(?:解决|办结|整改)`)},
-	{FigProblemsRaised, regexp.MustCompile(`(?:发现|收集|梳理|提出|征集|排查|反映|查找|汇总)(?:出|了)?` + few + `问题` + num + more + `(?:个|件|条|项)|(?:发现|收集|梳理|提出|征集|排查|反映|查找|汇总)(?:出|了)?` + num + more + `(?:个|件|条|项)` + `\p{Han}{0,6}?(?:问题|建议|意见)`)},
-	{FigAidValueYuan, regexp.MustCompile(`(?:价值|折合|总价值|共计|合计|资金|善款|款物|物资|捐款|捐赠|慰问金)` + `\p{Han}{0,4}?` + num + more + `(万元|元)|` + num + more + `(万元|元)(?:的)?\p{Han}{0,2}?(?:物资|资金|善款|慰问金|款物|贷款|帮扶)`)},
+	{FigProblemsSolved, regexp.MustCompile(`(?:解决|办结|化解|整改)(?:了)?` + few + `(?:问题|难题|困难|诉求)` + num + more + `(?:个|件|条|项)|(?:解决|办结|化解|整改)(?:了)?` + num + more + `(?:个|件|条|项)` + `\p{Han}{0,4}?(?:问题|难题|困难|诉求)|` + num + more + `(?:个|件|条|项)` + `\p{Han}{0,4}?(?:问题|难题|困难|诉求)(?:已)?(?:全部)?(?:得到)?(?:解决|办结|整改)|(?:解决|办结|化解|整改)(?:了|完成)?` + num + more + `(?:个|件|条|项)`)},
+	{FigProblemsRaised, regexp.MustCompile(`(?:发现|收集|梳理|提出|征集|排查|反映|查找|汇总)(?:出|了)?` + few + `问题` + num + more + `(?:个|件|条|项)|(?:发现|收集|梳理|提出|征集|排查|反映|查找|汇总)(?:出|了)?` + num + more + `(?:个|件|条|项)` + `\p{Han}{0,6}?(?:问题|建议|意见)|(?:收集|征集|梳理|反映|提出)(?:出|了|到)?\p{Han}{0,4}?(?:意见建议|建议|诉求)` + num + more + `(?:个|件|条|项)`)},
+	{FigAidValueYuan, regexp.MustCompile(`(?:价值|折合|总价值|共计|合计|资金|善款|款物|物资|捐款|捐赠|慰问金|出资|捐资|筹集|募集|投入)` + `\p{Han}{0,4}?` + num + more + `(万元|元)|` + num + more + `(万元|元)(?:的)?\p{Han}{0,2}?(?:物资|资金|善款|慰问金|款物|贷款|帮扶)`)},
 	{FigPersons, regexp.MustCompile(num + more + `(?:人|名)`)},
 }
 
@@ -363,21 +370,11 @@ func figures(text string) map[string]int64 {
 	return out
 }
 
-// personsCount rejects counts of people that are members or that follow
-// 应到/实到, and "人次".
+// personsCount rejects "人次", the people elected ("选举11名政协委员为常委")
+// and the attendance after 应到/实到.
 func personsCount(text string, a, b int) bool {
-	after := text[b:]
-	if strings.HasPrefix(after, "次") {
+	if strings.HasPrefix(text[b:], "次") {
 		return false
-	}
-	next := []rune(after)
-	if len(next) > 6 {
-		next = next[:6]
-	}
-	for _, w := range []string{"委员", "常委", "干部", "代表"} {
-		if strings.Contains(string(next), w) {
-			return false
-		}
 	}
 	before := text[:a]
 	if i := len(before) - 18; i > 0 {
@@ -386,7 +383,12 @@ func personsCount(text string, a, b int) bool {
 		}
 		before = before[i:]
 	}
-	return !strings.Contains(before, "应到") && !strings.Contains(before, "实到")
+	for _, w := range []string{"应到", "实到", "选举", "补选", "增补", "当选"} {
+		if strings.Contains(before, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func figValue(n, unit string) (int64, bool) {

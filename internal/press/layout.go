@@ -34,7 +34,8 @@ var (
 	reFurniture = regexp.MustCompile(`热线|找记者|上壹点|扫码|扫一扫|客户端|公众号|责任编辑|责编|美编|校对|组版|版式设计|投稿邮箱|E-?mail|邮箱[:：]|https?://|www\.|>>>|》》》`)
 	rePhoneOnly = regexp.MustCompile(`^[\d\s\-—()（）+转、,，/]{5,}$`)
 	// A page header: "2020年5月28日 星期四", "A05 聊城新闻", "第3版".
-	reHeaderDate = regexp.MustCompile(`^((?:19|20)\d\d)年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]`)
+	reHeaderDate = regexp.MustCompile(`^((?:19|20)\d\d)年\d{1,2}月\d{1,2}日(?:\s*(?:星期|周)[一二三四五六日天]|\s*$)`)
+	reMasthead   = regexp.MustCompile(`^\p{Han}{2,6}(?:日报|晚报|都市报|时报|商报|政协报)$`)
 	rePageLabel  = regexp.MustCompile(`^(?:[A-Z]\d{1,2}|第?[\d一二三四五六七八九十]{1,3}版)(?:\s|$)`)
 	// "(接一版)", "(上接第1版)", "（接A1版）".
 	reContinued = regexp.MustCompile(`^[(（]\s*(?:上)?接(?:第)?\s*([A-Za-z]?[\d一二三四五六七八九十]{1,3})\s*版\s*[)）]\s*`)
@@ -55,7 +56,7 @@ var (
 // furniture reports whether a line is page furniture, not part of any item.
 func furniture(s string) bool {
 	return reFurniture.MatchString(s) || rePhoneOnly.MatchString(s) ||
-		reHeaderDate.MatchString(s) || (rePageLabel.MatchString(s) && utf8.RuneCountInString(s) <= 12)
+		reHeaderDate.MatchString(s) || reMasthead.MatchString(s) || (rePageLabel.MatchString(s) && utf8.RuneCountInString(s) <= 12)
 }
 
 // lastRune returns the last rune of s after closing quotes and brackets.
@@ -113,7 +114,7 @@ func headlineish(s string) bool {
 
 // bylineLine reports whether a line is only a byline.
 func bylineLine(s string) bool {
-	return reRoleLine.MatchString(s) || rePhotoLine.MatchString(s) || reParenLine.MatchString(s)
+	return !reContinued.MatchString(s) && reRoleLine.MatchString(s) || rePhotoLine.MatchString(s) || reParenLine.MatchString(s)
 }
 
 // kickerLike reports whether a headline line reads as a kicker rather than a
@@ -184,9 +185,10 @@ func pageLines(text string) (lines []string, year int) {
 // segment groups the lines into items in page order.
 func segment(lines []string) []*item {
 	var (
-		items []*item
-		cur   *item // the article body lines go to
-		last  *item // the item a byline line goes to
+		items   []*item
+		cur     *item    // the article body lines go to
+		last    *item    // the item a byline line goes to
+		pending []string // a section line ("图片新闻") for the caption below it
 	)
 	addBody := func(l string) {
 		if m := reContinued.FindStringSubmatch(l); m != nil {
@@ -218,6 +220,9 @@ func segment(lines []string) []*item {
 	for i := 0; i < len(lines); {
 		l := lines[i]
 		switch {
+		case reContinued.MatchString(l):
+			addBody(l)
+			i++
 		case bylineLine(l):
 			if last != nil {
 				last.byline = append(last.byline, names(l)...)
@@ -227,7 +232,8 @@ func segment(lines []string) []*item {
 			}
 			i++
 		case caption(lines, i, cur, last):
-			c := &item{caption: true}
+			c := &item{caption: true, kicker: pending, above: len(pending)}
+			pending = nil
 			text := l
 			if m := reSignature.FindStringSubmatchIndex(l); m != nil && m[0] > 0 {
 				c.byline = names(l[m[2]:m[3]])
@@ -259,6 +265,11 @@ func segment(lines []string) []*item {
 				k++
 			}
 			run = run[k:]
+			if j < len(lines) && signed(lines[j]) && allKickers(run) {
+				pending = append(pending, run...) // a photo page's section line
+				i = j
+				continue
+			}
 			if len(run) == 1 && cur != nil && cur.open() && clausePunct(run[0]) && last == cur {
 				addBody(run[0])
 				i = j
@@ -290,7 +301,7 @@ func caption(lines []string, i int, cur, last *item) bool {
 	if strings.HasPrefix(l, "图为") {
 		return true
 	}
-	if m := reSignature.FindStringIndex(l); m != nil && m[0] > 0 && strings.ContainsAny(l[:m[0]], "。，,") {
+	if signed(l) {
 		return true
 	}
 	return reDateStart.MatchString(l) && endsSentence(l) && strings.Count(l, "。") == 1 &&
@@ -334,4 +345,20 @@ func splitLeadIn(s string) (lead, title string) {
 		}
 	}
 	return "", s
+}
+
+// signed reports whether a line is a sentence signed by a photographer:
+// "…建设。 记者 张明 摄".
+func signed(l string) bool {
+	m := reSignature.FindStringIndex(l)
+	return m != nil && m[0] > 0 && strings.ContainsAny(l[:m[0]], "。，,") && utf8.RuneCountInString(l) <= 90
+}
+
+func allKickers(run []string) bool {
+	for _, l := range run {
+		if !kickerLike(l) {
+			return false
+		}
+	}
+	return len(run) > 0
 }
