@@ -41,7 +41,7 @@ func placeOK(s string) bool {
 		return false
 	}
 	for _, g := range genericUnits {
-		if strings.HasSuffix(s, g) {
+		if s == g {
 			return false
 		}
 	}

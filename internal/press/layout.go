@@ -106,7 +106,7 @@ func headlineish(s string) bool {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(s)
-	if strings.ContainsRune("、，,。；;：:)）", r) {
+	if strings.ContainsRune("、，,。；;：:)）", r) || !chinese(s) {
 		return false
 	}
 	return !reDateline.MatchString(s) && !bylineLine(s) && !reContinued.MatchString(s)
@@ -361,4 +361,19 @@ func allKickers(run []string) bool {
 		}
 	}
 	return len(run) > 0
+}
+
+// chinese reports whether at least half of a line's letters are Chinese
+// characters (a title of a Chinese page).
+func chinese(s string) bool {
+	han, other := 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+		case unicode.IsLetter(r):
+			other++
+		}
+	}
+	return han >= 2 && han >= other
 }

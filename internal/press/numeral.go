@@ -19,7 +19,10 @@ func Numeral(s string) (n int64, ok bool) {
 		return 0, false
 	}
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return v, v >= 0
+		if v < 0 {
+			return 0, false
+		}
+		return v, true
 	}
 	var total, section, digit int64
 	seen := false

@@ -82,13 +82,17 @@ type Options struct {
 // MaxInput is the largest input Parse takes (bytes).
 const MaxInput = 8 << 20
 
+// msgPanic answers input that tripped a bug in the rules (the fuzz test
+// fails on it).
+const msgPanic = "无法解析这段文字，请检查内容后重试"
+
 // Parse reads a page's text (UTF-8, or GB18030 detected and converted).
 // Errors are app errors (EINVALID) with a Chinese message: empty input,
 // binary input, input over MaxInput, no recognisable item.
 func Parse(src []byte, opt Options) (page *Page, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a rule's bug must not take the server down
-			page, err = nil, app.Errorf(app.EINVALID, "无法解析这段文字，请检查内容后重试")
+			page, err = nil, app.Errorf(app.EINVALID, msgPanic)
 		}
 	}()
 	text, err := decode(src)
