@@ -30,7 +30,7 @@ var (
 
 // notPlace are characters that do not occur in the place names a clause
 // starts with but do in the clauses themselves ("王学臣当选市…", "走进社区").
-const notPlace = "过的了在为和与及到对向是将被把选召举组带访调察进开展我们全本各该"
+const notPlace = "提升促强造推过的了在为和与及到对向是将被把选召举组带访调察进开展我们全本各该"
 
 // genericUnits end words that look like places and are not ("社区", "全市").
 var genericUnits = []string{"社区", "园区", "景区", "城区", "小区", "校区", "片区", "辖区", "市区",
