@@ -25,7 +25,7 @@ type expected struct {
 }
 
 // corpusFields are the fields the corpus scores, in the README's order.
-var corpusFields = []string{"items", "title", "kicker", "org", "date", "kind", "byline", "meeting", "figures", "continued_from", "caption", "text"}
+var corpusFields = []string{"items", "title", "kicker", "org", "date", "kind", "byline", "meeting", "elected", "figures", "continued_from", "caption", "text"}
 
 // scoreArticle returns, per field, whether got matches want (fields
 // not scored for this article are absent).
@@ -41,6 +41,7 @@ func scoreArticle(want expected, got *Article) map[string]bool {
 		"kind":           want.Kind == got.Kind,
 		"byline":         slices.Equal(want.Byline, got.Byline) && (len(want.Byline) > 0 || got.Byline != nil),
 		"meeting":        reflect.DeepEqual(want.Meeting, got.Meeting) && reflect.DeepEqual(want.MeetingRef, got.MeetingRef),
+		"elected":        reflect.DeepEqual(want.Elected, got.Elected),
 		"figures":        maps.Equal(want.Figures, got.Figures),
 		"continued_from": reflect.DeepEqual(want.ContinuedFrom, got.ContinuedFrom),
 		"caption":        want.Caption == got.Caption,
@@ -176,6 +177,8 @@ func show(a *Article, field string, text ...*string) string {
 		v = a.Byline
 	case "meeting":
 		v = []any{a.Meeting, a.MeetingRef}
+	case "elected":
+		v = a.Elected
 	case "figures":
 		v = a.Figures
 	case "continued_from":

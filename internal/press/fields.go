@@ -3,6 +3,7 @@ package press
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -232,6 +233,41 @@ func findKind(it *item, text string) string {
 		}
 	}
 	return best
+}
+
+// ---- elected ----
+
+// The election results a clause states (clauses: split at punctuation and
+// spaces): "选举王学臣为市政协副主席", "选举11名政协委员为市政协常委",
+// "周文明当选市政协秘书长".
+var (
+	reElectedAs    = regexp.MustCompile(`选举(\p{Han}{2,4}?)为(\p{Han}{2,16})$`)
+	reElectedCount = regexp.MustCompile(`(?:选举|选出)(` + cnNum + `)名\p{Han}{0,8}?为(\p{Han}{2,16})$`)
+	reElectedTo    = regexp.MustCompile(`^(\p{Han}{2,4}?)当选为?(\p{Han}{2,16})$`)
+)
+
+// findElected reads the election results stated in the sources, each once,
+// in the order stated.
+func findElected(srcs ...string) []Elected {
+	var out []Elected
+	for _, s := range srcs {
+		for _, c := range reClauseCut.Split(s, -1) {
+			var e Elected
+			if m := reElectedCount.FindStringSubmatch(c); m != nil {
+				if n, ok := Numeral(m[1]); ok && n > 0 {
+					e = Elected{Count: int(n), Office: m[2]}
+				}
+			} else if m := reElectedAs.FindStringSubmatch(c); m != nil {
+				e = Elected{Name: m[1], Office: m[2]}
+			} else if m := reElectedTo.FindStringSubmatch(c); m != nil {
+				e = Elected{Name: m[1], Office: m[2]}
+			}
+			if e.Office != "" && !slices.Contains(out, e) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
 }
 
 // ---- meeting ----

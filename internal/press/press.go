@@ -63,9 +63,20 @@ type Article struct {
 	MeetingRef *Meeting `json:"meeting_ref,omitempty"`
 	// Figures stated in the text, only those stated, as integers.
 	Figures       map[string]int64 `json:"figures"`
-	ContinuedFrom *string          `json:"continued_from"`    // "一版" for "(接一版)", else null
-	Caption       bool             `json:"caption,omitempty"` // a photo caption, kept as its own item
-	Text          string           `json:"text"`              // the repaired body text, paragraphs separated by "\n"
+	ContinuedFrom *string          `json:"continued_from"` // "一版" for "(接一版)", else null
+	// Elected: who the item says was elected to what ("选举王学臣为市政协副主席",
+	// "周文明当选市政协秘书长", "选举11名政协委员为市政协常委": Count 11).
+	Elected []Elected `json:"elected,omitempty"`
+	Caption bool      `json:"caption,omitempty"` // a photo caption, kept as its own item
+	Text    string    `json:"text"`              // the repaired body text, paragraphs separated by "\n"
+}
+
+// Elected is one election result an item states: a person (Name) or a
+// number of persons (Count) elected to an office.
+type Elected struct {
+	Name   string `json:"name,omitempty"`
+	Count  int    `json:"count,omitempty"`
+	Office string `json:"office"`
 }
 
 // Page is what Parse returns.
@@ -158,6 +169,7 @@ func article(it *item, year int, city string) (Article, bool) {
 	if a.Kind == KindMeeting || a.Kind == KindElection {
 		srcs = append(srcs, text)
 	}
+	a.Elected = findElected(append(slices.Clone(it.kicker), it.title, text)...)
 	if m := findMeeting(srcs...); m != nil {
 		a.MeetingRef = m
 		a.Meeting = &m.Name

@@ -257,3 +257,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestFindElected(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want []Elected
+	}{
+		{"会议选举王学臣为市政协副主席,选举周文明为市政协秘书长,选举11名政协委员为市政协常委。",
+			[]Elected{{Name: "王学臣", Office: "市政协副主席"}, {Name: "周文明", Office: "市政协秘书长"}, {Count: 11, Office: "市政协常委"}}},
+		{"王学臣当选市政协副主席 周文明当选市政协秘书长", []Elected{{Name: "王学臣", Office: "市政协副主席"}, {Name: "周文明", Office: "市政协秘书长"}}},
+		{"刘国栋当选为区政协主席。选出十二名委员为常务委员。", []Elected{{Name: "刘国栋", Office: "区政协主席"}, {Count: 12, Office: "常务委员"}}},
+		{"举行选举大会,选举产生了区政协主席、副主席。", nil},
+		{"委员们积极建言,当选的代表发言。", nil},
+	} {
+		if got := findElected(c.text); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("findElected(%q) = %+v, want %+v", c.text, got, c.want)
+		}
+	}
+}
