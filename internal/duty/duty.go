@@ -366,5 +366,10 @@ var DefaultActivityKinds = []ActivityKind{
 	{"talk", "谈心交流"},
 	{"investment", "招商考察"},
 	{"commendation", "表彰先进集体和个人"},
+	// What newspaper items report (the press import proposes these).
+	{"meeting_report", "会议报道"},
+	{"research", "调研视察"},
+	{"assistance", "帮扶慰问"},
+	{"liaison", "联系企业"},
 	{"other", "其他履职活动"},
 }

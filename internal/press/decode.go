@@ -52,3 +52,8 @@ func mostlyText(s string) bool {
 	}
 	return bad*20 <= all
 }
+
+// Decode returns the page's text as Parse reads it (GB18030 converted to
+// UTF-8), or Parse's refusal of the input: for keeping the source beside
+// its items.
+func Decode(src []byte) (string, error) { return decode(src) }

@@ -761,28 +761,37 @@ func (db *DB) CreateActivity(ctx context.Context, actor app.Actor, in ActivityIn
 	}
 	var created Activity
 	err := db.InTx(ctx, func(tx *Tx) error {
-		orgID, committeeID, path, ps, err := tx.checkActivity(ctx, actor, in, db.Today(), "")
-		if err != nil {
-			return err
-		}
-		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO activity (org_id, committee_id, kind, title, starts_on, ends_on, places,
-			summary, figures_json, organiser, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-			RETURNING id`, orgID, committeeID, in.Kind, in.Title, in.StartsOn, in.EndsOn, strings.Join(in.Places, "\n"),
-			in.Summary, activityFiguresJSON(in.Figures), in.Organiser, tx.Now).Scan(&id); err != nil {
-			return app.Internal(err, "insert activity")
-		}
-		a := Activity{ID: id, CommitteeID: committeeID, Kind: in.Kind, StartsOn: in.StartsOn}
-		if err := tx.writeParticipants(ctx, a, ps, nil); err != nil {
-			return err
-		}
-		if created, err = findDutyActivity(ctx, tx, app.System, id); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, actor, Change{Action: "create", Entity: "activity", EntityID: id, Committee: committeeID,
-			OrgPath: path, Summary: "履职活动 " + created.Title, After: created})
+		var err error
+		created, err = tx.createActivity(ctx, actor, in, db.Today())
+		return err
 	})
 	return created, err
+}
+
+// createActivity records an activity in the transaction (the input
+// normalised, its organisation set): CreateActivity and the press import.
+func (tx *Tx) createActivity(ctx context.Context, actor app.Actor, in ActivityInput, today app.Date) (Activity, error) {
+	var created Activity
+	orgID, committeeID, path, ps, err := tx.checkActivity(ctx, actor, in, today, "")
+	if err != nil {
+		return created, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO activity (org_id, committee_id, kind, title, starts_on, ends_on, places,
+			summary, figures_json, organiser, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+			RETURNING id`, orgID, committeeID, in.Kind, in.Title, in.StartsOn, in.EndsOn, strings.Join(in.Places, "\n"),
+		in.Summary, activityFiguresJSON(in.Figures), in.Organiser, tx.Now).Scan(&id); err != nil {
+		return created, app.Internal(err, "insert activity")
+	}
+	a := Activity{ID: id, CommitteeID: committeeID, Kind: in.Kind, StartsOn: in.StartsOn}
+	if err := tx.writeParticipants(ctx, a, ps, nil); err != nil {
+		return created, err
+	}
+	if created, err = findDutyActivity(ctx, tx, app.System, id); err != nil {
+		return created, err
+	}
+	return created, tx.Audit(ctx, actor, Change{Action: "create", Entity: "activity", EntityID: id, Committee: committeeID,
+		OrgPath: path, Summary: "履职活动 " + created.Title, After: created})
 }
 
 // UpdateActivity changes an activity: members added earn a duty event,
@@ -834,6 +843,9 @@ func (db *DB) DeleteActivity(ctx context.Context, actor app.Actor, id int64) err
 			return err
 		}
 		if err := tx.RetractDuty(ctx, SourceActivity, id); err != nil {
+			return err
+		}
+		if err := tx.releasePressRecord(ctx, PressRecordActivity, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM activity_participant WHERE activity_id = $1`, id); err != nil {

@@ -361,6 +361,12 @@ func (s *Server) dutyActivityShow(w http.ResponseWriter, r *http.Request) error 
 	for _, x := range a.Figures {
 		d.Figures = append(d.Figures, view.Option{Label: x.Name, Value: strconv.Itoa(x.Value)})
 	}
+	switch src, err := s.db.FindPressSource(r.Context(), actor(r), store.PressRecord{Kind: store.PressRecordActivity, ID: a.ID}); {
+	case err == nil:
+		d.Source = &view.PressLink{URL: "/press/items/" + app.Itoa(src.ID), Text: "来源：" + src.SourceLabel()}
+	case app.ErrorCode(err) != app.ENOTFOUND:
+		return err
+	}
 	for _, p := range a.Participants {
 		vp := view.DutyActivityPerson{MemberID: p.MemberID, Name: p.Name, Role: p.Role, Note: p.Note}
 		if p.MemberID != 0 {

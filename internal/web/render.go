@@ -76,6 +76,11 @@ var flashMessages = map[string]string{
 	"vote_closed":    "表决已结束",
 	"voted":          "已投票，表决结束前可以更改",
 
+	// press import (press.go)
+	"press_confirmed": "已确认导入",
+	"press_all":       "已确认全部可导入的条目",
+	"press_some":      "已确认可导入的条目；有的条目未能导入，请逐条修改后确认",
+
 	// meeting editing and agenda documents
 	"uploaded": "文件已上传",
 

@@ -128,6 +128,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.visitLinkRoutes(),
 		s.workbookRoutes(),
 		s.activityRoutes(),
+		s.pressRoutes(),
 		s.styleGuideRoutes(),
 		s.apiRoutes(),
 	)
