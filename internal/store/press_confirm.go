@@ -111,11 +111,23 @@ func (db *DB) ProposePressItems(ctx context.Context, actor app.Actor, items []Pr
 }
 
 // pressSummary is the activity's 活动情况: the meeting's numbering when
-// printed, then the item's text (clipped to the activity's limit).
+// printed, the election results stated, then the item's text (clipped to
+// the activity's limit).
 func pressSummary(it PressItem) string {
 	var b strings.Builder
 	if m := it.Article.Meeting; m != nil && *m != "" {
 		b.WriteString("会议届次：" + *m + "\n")
+	}
+	if len(it.Article.Elected) > 0 {
+		var ss []string
+		for _, e := range it.Article.Elected {
+			if e.Name != "" {
+				ss = append(ss, e.Name+"当选"+e.Office)
+			} else {
+				ss = append(ss, fmt.Sprintf("%d人当选%s", e.Count, e.Office))
+			}
+		}
+		b.WriteString("选举结果：" + strings.Join(ss, "，") + "\n")
 	}
 	b.WriteString("来源：" + it.SourceLabel() + "\n")
 	text := it.Article.Text
