@@ -65,7 +65,7 @@ func TestPressParseCommand(t *testing.T) {
 		want string
 	}{
 		{[]string{"press", "parse", empty}, "空"},
-		{[]string{"press", "parse", big}, "过大"},
+		{[]string{"press", "parse", big}, "上限"},
 		{[]string{"press", "parse", filepath.Join(dir, "missing.txt")}, "no such file"},
 		{[]string{"press", "parse"}, "one file"},
 		{[]string{"press", "parse", f, "--year", "99"}, "not a year"},

@@ -15,7 +15,7 @@ import (
 // oversized input is refused with a message the clerk can act on.
 func decode(src []byte) (string, error) {
 	if len(src) > MaxInput {
-		return "", app.Errorf(app.EINVALID, "文件过大（%d MB），报纸版面文本不应超过 %d MB", len(src)>>20, MaxInput>>20)
+		return "", app.Errorf(app.EINVALID, "文件超过%d MB的上限：一版报纸的文字通常不到100 KB，请检查是否选错了文件", MaxInput>>20)
 	}
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(src)) == 0 {

@@ -204,7 +204,7 @@ func TestBadInput(t *testing.T) {
 		{"NUL", []byte("市政协\x00召开会议"), "二进制"},
 		{"controls", bytes.Repeat([]byte{1, 2, 3, 'a'}, 100), "不是文本"},
 		{"invalid", []byte{0xff, 0xfe, 0xfd, 0x80, 0x81}, "编码"},
-		{"too large", bytes.Repeat([]byte("政协"), MaxInput/6+1), "过大"},
+		{"too large", bytes.Repeat([]byte("政协"), MaxInput/6+1), "上限"},
 		{"no item", []byte("hello world\nthis is not a newspaper page.\n"), "没有找到"},
 		{"furniture only", []byte("找记者 上壹点\n读者热线 >>>\n8451234\n"), "没有找到"},
 		{"gb18030", []byte(gb), ""},
