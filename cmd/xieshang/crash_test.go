@@ -1,0 +1,623 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"xieshang/internal/app"
+	"xieshang/internal/auth"
+	"xieshang/internal/meeting"
+	"xieshang/internal/member"
+	"xieshang/internal/org"
+	"xieshang/internal/store"
+	"xieshang/internal/storetest"
+)
+
+// TestCrashSafety runs the real binary on a real database, drives sign-ins,
+// electronic ballots and assistance visits through the JSON API from several
+// goroutines, kills the server with SIGKILL at random moments and restarts
+// it on the same database. Afterwards every write that got a success answer
+// must be in the database, none is half there (a visit without its aid rows,
+// its household's monthly rollup or its audit entry; a sign-in without its
+// audit entry), and the audit chain verifies.
+func TestCrashSafety(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: builds the binary and kills it many times")
+	}
+	bin := filepath.Join(t.TempDir(), "xieshang")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, c := range []struct {
+		d     store.Dialect
+		kills int
+	}{{store.SQLite, 20}, {store.Postgres, 10}} {
+		t.Run(string(c.d), func(t *testing.T) {
+			dsn := storetest.DSN(t, c.d)
+			runCrash(t, bin, dsn, c.kills)
+		})
+	}
+}
+
+// crashWorld is what the setup made: tokens and ids the load uses.
+type crashWorld struct {
+	meetingID, voteID int64
+	office            string   // office token of county A
+	members           []int64  // expected members of the meeting
+	tokens            []string // each member's own token, by index
+	preSigned         int      // members[:preSigned] signed in before the run
+	cadres            []string // cadre tokens, one per household
+	households        []int64
+}
+
+func crashSetup(t *testing.T, dsn string) crashWorld {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.Argon2 = auth.FastArgon2
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk := func(parent int64, k org.Kind, name string) org.Org {
+		o, err := db.CreateOrg(ctx, app.System, org.Input{ParentID: parent, Kind: k, Name: name})
+		must(err)
+		return o
+	}
+	city := mk(0, org.City, "聊城市政协")
+	county := mk(city.ID, org.County, "东阿县政协")
+	town := mk(county.ID, org.Township, "铜城街道")
+	village := mk(town.ID, org.Village, "前街社区")
+	today := db.Today()
+	term, err := db.CreateTerm(ctx, app.System, county.ID, org.TermInput{Number: 10,
+		StartDate: app.DateOf(today.Time(db.Loc).AddDate(-1, 0, 0))})
+	must(err)
+	sector, err := db.CreateSector(ctx, app.System, county.ID, org.NamedInput{Name: "教育界", Sort: 10})
+	must(err)
+	token := func(a auth.Account) string {
+		t.Helper()
+		must(db.ClearMustChangePassword(ctx, a.ID))
+		_, tok, err := db.CreateAPIToken(ctx, a.Actor("127.0.0.1"), "crash", 0)
+		must(err)
+		return tok
+	}
+	account := func(in auth.AccountInput) auth.Account {
+		t.Helper()
+		in.Password = "Crash-test-2026"
+		a, err := db.CreateAccount(ctx, app.System, in)
+		must(err)
+		return a
+	}
+	var w crashWorld
+	const members = 90
+	for i := range members {
+		m, err := db.CreateMemberInTerm(ctx, app.System, county.ID, member.Input{Name: fmt.Sprintf("委员%03d", i)},
+			&member.MembershipInput{TermID: term.ID, SectorID: sector.ID, StartDate: term.StartDate})
+		must(err)
+		a := account(auth.AccountInput{Username: fmt.Sprintf("m%03d", i), DisplayName: m.Name, Role: auth.MemberRole,
+			OrgID: county.ID, MemberID: m.ID})
+		w.members = append(w.members, m.ID)
+		w.tokens = append(w.tokens, token(a))
+	}
+	officeAcc := account(auth.AccountInput{Username: "office", DisplayName: "办公室", Role: auth.Office, OrgID: county.ID})
+	w.office = token(officeAcc)
+	office := officeAcc.Actor("127.0.0.1")
+
+	starts := db.Now().In(db.Loc).Add(time.Hour).Truncate(time.Minute)
+	m, err := db.CreateMeeting(ctx, office, county.ID, meeting.Input{TermID: term.ID, Kind: meeting.Plenary,
+		StartsAt: starts, EndsAt: starts.Add(3 * time.Hour), Place: "县会议中心"})
+	must(err)
+	_, err = db.OpenMeeting(ctx, office, m.ID)
+	must(err)
+	w.meetingID = m.ID
+	w.preSigned = members/2 + 1 // a quorum, so the vote can open
+	for _, id := range w.members[:w.preSigned] {
+		_, err := db.SignIn(ctx, office, m.ID, id, store.SignInClerk, time.Time{})
+		must(err)
+	}
+	item, err := db.AddAgendaItem(ctx, office, m.ID, store.AgendaItemInput{Kind: store.AgendaResolution, Title: "政治决议"})
+	must(err)
+	v, err := db.OpenVote(ctx, office, item.ID, store.VoteElectronic, meeting.DefaultPassRule())
+	must(err)
+	w.voteID = v.ID
+
+	for i, name := range []string{"甲干部", "乙干部"} {
+		a := account(auth.AccountInput{Username: fmt.Sprintf("cadre%d", i), DisplayName: name, Role: auth.Cadre, OrgID: town.ID})
+		c, err := db.CreateCadre(ctx, office, store.CadreInput{OrgID: town.ID, Name: name, AccountID: a.ID})
+		must(err)
+		hh, err := db.CreateHousehold(ctx, office, store.HouseholdInput{OrgID: village.ID, HeadName: fmt.Sprintf("刘大娘%d", i),
+			RegisteredOn: app.DateOf(today.Time(db.Loc).AddDate(0, -2, 0))})
+		must(err)
+		_, err = db.CreatePairing(ctx, office, store.PairingInput{CadreID: c.ID, HouseholdID: hh.ID,
+			StartsOn: app.DateOf(today.Time(db.Loc).AddDate(0, -1, 0))})
+		must(err)
+		w.cadres = append(w.cadres, token(a))
+		w.households = append(w.households, hh.ID)
+	}
+	return w
+}
+
+// crashServer is the binary serving on a fixed loopback address.
+type crashServer struct {
+	t        *testing.T
+	bin, dsn string
+	addr     string
+	cmd      *exec.Cmd
+	log      bytes.Buffer // stdout and stderr of every start
+	mu       sync.Mutex
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// start runs the server and waits until it answers.
+func (s *crashServer) start() {
+	s.t.Helper()
+	cmd := exec.Command(s.bin, "serve", "--addr", s.addr, "--db", s.dsn, "--log-level", "warn")
+	cmd.Env = append(os.Environ(), "XIESHANG_SIGN_KEY="+strings.Repeat("k", 32))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		sent := false
+		for sc.Scan() {
+			line := sc.Text()
+			s.mu.Lock()
+			s.log.WriteString(line + "\n")
+			s.mu.Unlock()
+			if !sent && strings.Contains(line, "listening") {
+				ready <- true
+				sent = true
+			}
+		}
+		if !sent {
+			ready <- false
+		}
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			cmd.Wait()
+			s.t.Fatalf("server did not start:\n%s", s.output())
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		s.t.Fatalf("server did not start in 30 s:\n%s", s.output())
+	}
+	s.cmd = cmd
+}
+
+// kill sends SIGKILL and reaps the process.
+func (s *crashServer) kill() {
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+}
+
+// stop ends the server gracefully (SIGTERM).
+func (s *crashServer) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait()
+}
+
+func (s *crashServer) output() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.String()
+}
+
+// outcome of one request: acked (2xx), refused (an answer, not 2xx: nothing
+// written), or unknown (no answer: may or may not be written).
+type outcome int
+
+const (
+	acked outcome = iota
+	refused
+	unknown
+)
+
+// ballotTry is one ballot request of a member: its choice and outcome.
+type ballotTry struct {
+	choice meeting.Choice
+	out    outcome
+}
+
+// crashLoad is what the clients sent and what they were told.
+type crashLoad struct {
+	mu         sync.Mutex
+	signins    map[int64]outcome     // member id → the best outcome of its sign-in requests
+	ballots    map[int64][]ballotTry // member id → its ballot requests in order
+	visits     map[string]outcome    // marker in the visit's "seen" → outcome
+	acks, errs atomic.Int64
+	refusals   map[string]int // status and message of refusals (for the log)
+}
+
+func (l *crashLoad) refusal(status int, body []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	msg := string(body)
+	if len(msg) > 80 {
+		msg = msg[:80]
+	}
+	l.refusals[fmt.Sprintf("%d %s", status, msg)]++
+}
+
+func runCrash(t *testing.T, bin, dsn string, kills int) {
+	ctx := context.Background()
+	w := crashSetup(t, dsn)
+	srv := &crashServer{t: t, bin: bin, dsn: dsn, addr: freeAddr(t)}
+	base := "http://" + srv.addr
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	load := &crashLoad{signins: map[int64]outcome{}, ballots: map[int64][]ballotTry{}, visits: map[string]outcome{},
+		refusals: map[string]int{}}
+
+	post := func(token, path string, body any) (outcome, []byte) {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(b))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			load.errs.Add(1)
+			return unknown, nil
+		}
+		data, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		switch {
+		case err != nil:
+			load.errs.Add(1)
+			return unknown, nil // the answer broke off: its status line may not be the whole story
+		case res.StatusCode >= 200 && res.StatusCode < 300:
+			load.acks.Add(1)
+			return acked, data
+		case res.StatusCode >= 500:
+			// 5xx: a server error may come after a commit failed midway; count it as unknown
+			load.refusal(res.StatusCode, data)
+			return unknown, data
+		}
+		load.refusal(res.StatusCode, data)
+		return refused, data
+	}
+
+	stopLoad := make(chan struct{})
+	var wg sync.WaitGroup
+	// Members: each signs in (through the office) unless signed before, then
+	// votes again and again, for, against, abstain in turn.
+	choices := []meeting.Choice{meeting.VoteFor, meeting.VoteAgainst, meeting.VoteAbstain}
+	const memberWorkers = 6
+	for g := range memberWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(g), 7))
+			signed := map[int]bool{}
+			var own []int
+			for i := g; i < len(w.members); i += memberWorkers {
+				own = append(own, i)
+			}
+			for k := 0; ; k++ {
+				select {
+				case <-stopLoad:
+					return
+				default:
+				}
+				i := own[k%len(own)]
+				id := w.members[i]
+				if i >= w.preSigned && !signed[i] {
+					out, body := post(w.office, fmt.Sprintf("/api/v1/meetings/%d/signins", w.meetingID), map[string]any{"member_id": id})
+					if out == refused && strings.Contains(string(body), "已签到") {
+						out = acked // signed in by an earlier request whose answer was lost
+					}
+					load.mu.Lock()
+					if prev, ok := load.signins[id]; !ok || out < prev {
+						load.signins[id] = out
+					}
+					load.mu.Unlock()
+					if out != acked {
+						time.Sleep(20 * time.Millisecond)
+						continue
+					}
+					signed[i] = true
+				}
+				load.mu.Lock()
+				tries := load.ballots[id]
+				load.mu.Unlock()
+				c := choices[rng.IntN(3)]
+				if n := len(tries); n > 0 { // never the same choice twice in a row
+					last := slices.Index(choices, tries[n-1].choice)
+					c = choices[(last+1+rng.IntN(2))%3]
+				}
+				out, _ := post(w.tokens[i], fmt.Sprintf("/api/v1/votes/%d/ballots", w.voteID), map[string]any{"choice": c})
+				load.mu.Lock()
+				load.ballots[id] = append(load.ballots[id], ballotTry{c, out})
+				load.mu.Unlock()
+				if out == unknown {
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	// Cadres: visits with two aid items each, the marker in "seen".
+	var visitSeq atomic.Int64
+	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	for g := range 2 * len(w.cadres) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := g % len(w.cadres)
+			for {
+				select {
+				case <-stopLoad:
+					return
+				default:
+				}
+				marker := fmt.Sprintf("crash-visit-%06d", visitSeq.Add(1))
+				out, _ := post(w.cadres[c], "/api/v1/visits", map[string]any{"household_id": w.households[c],
+					"visited_on": today, "seen": marker, "aid": []map[string]any{
+						{"item": "米", "quantity": "1袋", "value_fen": 15000}, {"item": "慰问金", "value_fen": 50000}}})
+				load.mu.Lock()
+				load.visits[marker] = out
+				load.mu.Unlock()
+				if out == unknown {
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		}()
+	}
+
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	started := time.Now()
+	srv.start()
+	for range kills {
+		time.Sleep(time.Duration(150+rng.IntN(1200)) * time.Millisecond)
+		srv.kill()
+		time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond)
+		srv.start()
+	}
+	time.Sleep(500 * time.Millisecond)
+	close(stopLoad)
+	wg.Wait()
+	srv.stop()
+	elapsed := time.Since(started)
+	if t.Failed() {
+		return
+	}
+
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw := rawDB(t, dsn)
+	checkCrash(t, db, raw, w, load)
+	t.Logf("%s: %d kills in %s; %d acknowledged writes, %d requests without an answer, %d refused",
+		db.Dialect, kills, elapsed.Round(100*time.Millisecond), load.acks.Load(), load.errs.Load(), sumMap(load.refusals))
+	for k, n := range load.refusals {
+		t.Logf("  refused %d× %s", n, k)
+	}
+}
+
+func sumMap(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// rawDB opens a plain connection to the same database for the checks.
+func rawDB(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	driver, rawDSN := "pgx", dsn
+	if !store.IsPostgres(dsn) {
+		driver, rawDSN = "sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)"
+	}
+	raw, err := sql.Open(driver, rawDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *crashLoad) {
+	t.Helper()
+	ctx := context.Background()
+	query := func(q string, args ...any) *sql.Rows {
+		t.Helper()
+		rows, err := raw.QueryContext(ctx, q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return rows
+	}
+	one := func(q string, args ...any) int64 {
+		t.Helper()
+		var n int64
+		if err := raw.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+
+	// Sign-ins: every acknowledged one is there, each with its audit entry.
+	signed := map[int64]bool{}
+	rows := query(`SELECT member_id FROM sign_in WHERE meeting_id = $1`, w.meetingID)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		signed[id] = true
+	}
+	rows.Close()
+	var signAcked, signLost int
+	for id, out := range load.signins {
+		if out == acked {
+			signAcked++
+			if !signed[id] {
+				signLost++
+				t.Errorf("member %d: sign-in acknowledged but not in the database", id)
+			}
+		}
+	}
+	if n := one(`SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND entity = 'meeting' AND entity_id = $1`, w.meetingID); n != int64(len(signed)) {
+		t.Errorf("sign-ins: %d rows but %d audit entries", len(signed), n)
+	}
+	for id := range signed {
+		if out, ok := load.signins[id]; ok && out == refused {
+			t.Errorf("member %d: sign-in refused yet in the database", id)
+		}
+	}
+
+	// Ballots: the database holds the last acknowledged choice, or that of a
+	// later request that got no answer; none of a member not signed in.
+	got := map[int64]meeting.Choice{}
+	rows = query(`SELECT member_id, choice FROM vote_ballot WHERE vote_id = $1`, w.voteID)
+	for rows.Next() {
+		var id int64
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = meeting.Choice(c)
+		if !signed[id] {
+			t.Errorf("member %d: a ballot without a sign-in", id)
+		}
+	}
+	rows.Close()
+	var ballotAcked, ballotLost int
+	for id, tries := range load.ballots {
+		last := -1
+		for i, tr := range tries {
+			if tr.out == acked {
+				ballotAcked++
+				last = i
+			}
+		}
+		c, ok := got[id]
+		allowed := map[meeting.Choice]bool{}
+		if last >= 0 {
+			allowed[tries[last].choice] = true
+		}
+		for _, tr := range tries[last+1:] {
+			if tr.out == unknown {
+				allowed[tr.choice] = true
+			}
+		}
+		switch {
+		case last >= 0 && !ok:
+			ballotLost++
+			t.Errorf("member %d: ballot %s acknowledged, none in the database", id, tries[last].choice)
+		case ok && !allowed[c]:
+			ballotLost++
+			t.Errorf("member %d: ballot %s in the database; tries %v", id, c, tries)
+		}
+	}
+
+	// Visits: every acknowledged one is there; every one there is whole:
+	// two aid rows summing to its aid_fen, an audit entry, the rollup counts it.
+	type visitRow struct {
+		id, aidFen, aidRows, aidSum, audits int64
+	}
+	visits := map[string]visitRow{}
+	rows = query(`SELECT v.id, v.seen, v.aid_fen,
+		(SELECT COUNT(*) FROM assist_aid a WHERE a.visit_id = v.id),
+		(SELECT COALESCE(SUM(a.value_fen), 0) FROM assist_aid a WHERE a.visit_id = v.id),
+		(SELECT COUNT(*) FROM audit_log l WHERE l.entity = 'assist_visit' AND l.entity_id = v.id)
+		FROM assist_visit v`)
+	for rows.Next() {
+		var r visitRow
+		var seen string
+		if err := rows.Scan(&r.id, &seen, &r.aidFen, &r.aidRows, &r.aidSum, &r.audits); err != nil {
+			t.Fatal(err)
+		}
+		visits[seen] = r
+		if r.aidRows != 2 || r.aidSum != 65000 || r.aidFen != 65000 || r.audits != 1 {
+			t.Errorf("visit %s is half there: %+v", seen, r)
+		}
+		if out, ok := load.visits[seen]; !ok || out == refused {
+			t.Errorf("visit %s in the database but never sent or refused (%v)", seen, out)
+		}
+	}
+	rows.Close()
+	var visitAcked, visitLost int
+	for marker, out := range load.visits {
+		if out == acked {
+			visitAcked++
+			if _, ok := visits[marker]; !ok {
+				visitLost++
+				t.Errorf("visit %s acknowledged but not in the database", marker)
+			}
+		}
+	}
+	for _, hh := range w.households {
+		var n, fen int64
+		if err := raw.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(aid_fen), 0) FROM assist_visit WHERE household_id = $1`, hh).
+			Scan(&n, &fen); err != nil {
+			t.Fatal(err)
+		}
+		var rn, rfen int64
+		if err := raw.QueryRowContext(ctx, `SELECT COALESCE(SUM(visits), 0), COALESCE(SUM(aid_fen), 0) FROM household_month
+			WHERE household_id = $1`, hh).Scan(&rn, &rfen); err != nil {
+			t.Fatal(err)
+		}
+		if n != rn || fen != rfen {
+			t.Errorf("household %d: %d visits (%d fen) but the rollup counts %d (%d fen)", hh, n, fen, rn, rfen)
+		}
+	}
+
+	rep, err := db.VerifyAudit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rep.Problems {
+		t.Errorf("audit: %v", p)
+	}
+	t.Logf("sign-ins: %d acknowledged, %d in the database (with %d before the run), lost %d", signAcked, len(signed), w.preSigned, signLost)
+	t.Logf("ballots: %d acknowledged (%d members), %d in the database, lost or wrong %d", ballotAcked, len(load.ballots), len(got), ballotLost)
+	t.Logf("visits: %d acknowledged of %d sent, %d in the database, lost %d", visitAcked, len(load.visits), len(visits), visitLost)
+	t.Logf("audit: %d chains, %d entries verify", rep.Chains, rep.Entries)
+}
