@@ -24,6 +24,7 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
+	"xieshang/internal/election"
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
@@ -61,6 +62,7 @@ func TestCrashSafety(t *testing.T) {
 // crashWorld is what the setup made: tokens and ids the load uses.
 type crashWorld struct {
 	meetingID, voteID int64
+	electionID        int64
 	office            string   // office token of county A
 	members           []int64  // expected members of the meeting
 	tokens            []string // each member's own token, by index
@@ -148,6 +150,36 @@ func crashSetup(t *testing.T, dsn string) crashWorld {
 	v, err := db.OpenVote(ctx, office, item.ID, store.VoteElectronic, meeting.DefaultPassRule())
 	must(err)
 	w.voteID = v.ID
+
+	// An electronic election at an election sitting of the session: every
+	// member signed in there, so every one holds a ballot.
+	sitting, err := db.CreateMeeting(ctx, office, county.ID, meeting.Input{TermID: term.ID, Kind: meeting.Sitting,
+		ParentID: m.ID, Sitting: meeting.Election, StartsAt: starts})
+	must(err)
+	el, err := db.CreateElection(ctx, office, sitting.ID, store.ElectionInput{Title: "补选副主席", Mode: election.Electronic})
+	must(err)
+	o, err := db.AddOffice(ctx, office, el.ID, store.OfficeInput{Name: "副主席", Role: member.ViceChair, Seats: 1})
+	must(err)
+	must(db.SetCandidates(ctx, office, o.ID, w.members[:1]))
+	must(db.SetScrutineers(ctx, office, el.ID, []store.ElectionScrutineer{{MemberID: w.members[1], Duty: store.ChiefScrutineer},
+		{MemberID: w.members[2], Duty: store.Scrutineer}}))
+	_, err = db.OpenMeeting(ctx, office, sitting.ID)
+	must(err)
+	for _, id := range w.members {
+		_, err := db.SignIn(ctx, office, sitting.ID, id, store.SignInClerk, time.Time{})
+		must(err)
+	}
+	for _, item := range []int64{el.RulesItemID, el.ScrutineersItemID} {
+		v, err := db.OpenVote(ctx, office, item, store.VoteHands, meeting.PassRule{})
+		must(err)
+		_, err = db.RecordHands(ctx, office, v.ID, meeting.Tally{For: len(w.members)})
+		must(err)
+		_, err = db.CloseVote(ctx, office, v.ID)
+		must(err)
+	}
+	_, err = db.OpenElection(ctx, office, el.ID)
+	must(err)
+	w.electionID = el.ID
 
 	for i, name := range []string{"甲干部", "乙干部"} {
 		a := account(auth.AccountInput{Username: fmt.Sprintf("cadre%d", i), DisplayName: name, Role: auth.Cadre, OrgID: town.ID})
@@ -264,12 +296,22 @@ type ballotTry struct {
 	out    outcome
 }
 
+// castTries are a member's election ballot requests: the receipt of the
+// acknowledged one, how many got no answer, and whether one was refused as
+// a second ballot (an earlier one without an answer went in).
+type castTries struct {
+	receipt string
+	unknown int
+	second  bool
+}
+
 // crashLoad is what the clients sent and what they were told.
 type crashLoad struct {
 	mu         sync.Mutex
 	signins    map[int64]outcome     // member id → the best outcome of its sign-in requests
 	ballots    map[int64][]ballotTry // member id → its ballot requests in order
 	visits     map[string]outcome    // marker in the visit's "seen" → outcome
+	elections  map[int64]*castTries  // member id → its election ballot requests
 	acks, errs atomic.Int64
 	refusals   map[string]int // status and message of refusals (for the log)
 }
@@ -291,7 +333,7 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 	base := "http://" + srv.addr
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	load := &crashLoad{signins: map[int64]outcome{}, ballots: map[int64][]ballotTry{}, visits: map[string]outcome{},
-		refusals: map[string]int{}}
+		elections: map[int64]*castTries{}, refusals: map[string]int{}}
 
 	post := func(token, path string, body any) (outcome, []byte) {
 		b, _ := json.Marshal(body)
@@ -322,6 +364,7 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 	}
 
 	stopLoad := make(chan struct{})
+	castFrom, castEvery := time.Now(), time.Duration(kills)*700*time.Millisecond/time.Duration(len(w.members))
 	var wg sync.WaitGroup
 	// Members: each signs in (through the office) unless signed before, then
 	// votes again and again, for, against, abstain in turn.
@@ -346,6 +389,10 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 				i := own[k%len(own)]
 				id := w.members[i]
 				if i >= w.preSigned && !signed[i] {
+					if time.Now().Before(castFrom.Add(time.Duration(i-w.preSigned) * 2 * castEvery)) {
+						time.Sleep(10 * time.Millisecond) // sign-ins spread over the run too
+						continue
+					}
 					out, body := post(w.office, fmt.Sprintf("/api/v1/meetings/%d/signins", w.meetingID), map[string]any{"member_id": id})
 					if out == refused && strings.Contains(string(body), "已签到") {
 						out = acked // signed in by an earlier request whose answer was lost
@@ -375,7 +422,38 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 				load.mu.Unlock()
 				if out == unknown {
 					time.Sleep(20 * time.Millisecond)
+					continue
 				}
+				// The election ballot, once: until acknowledged or refused as a second one.
+				load.mu.Lock()
+				ct := load.elections[id]
+				if ct == nil {
+					ct = &castTries{}
+					load.elections[id] = ct
+				}
+				// Spread over the run, so that kills fall among them.
+				done := ct.receipt != "" || ct.second || time.Now().Before(castFrom.Add(time.Duration(i)*castEvery))
+				load.mu.Unlock()
+				if done {
+					continue
+				}
+				out, body := post(w.tokens[i], fmt.Sprintf("/api/v1/elections/%d/ballots", w.electionID),
+					map[string]any{"papers": []any{map[string]any{"offices": []any{map[string]any{"marks": []string{"for"}}}}}})
+				var rc struct {
+					Receipt string `json:"receipt"`
+				}
+				load.mu.Lock()
+				switch {
+				case out == acked && json.Unmarshal(body, &rc) == nil && rc.Receipt != "":
+					ct.receipt = rc.Receipt
+				case out == acked:
+					t.Errorf("election ballot acknowledged without a receipt: %s", body)
+				case out == refused && strings.Contains(string(body), "已经投过票"):
+					ct.second = true
+				case out == unknown:
+					ct.unknown++
+				}
+				load.mu.Unlock()
 			}
 		}()
 	}
@@ -609,6 +687,46 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 		}
 	}
 
+	// Election ballots: every acknowledged receipt finds its ballot; every
+	// ballot returned has its paper in the box and the other way round.
+	returned := map[int64]bool{}
+	rows = query(`SELECT member_id FROM election_voter WHERE election_id = $1 AND returned`, w.electionID)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		returned[id] = true
+	}
+	rows.Close()
+	box := one(`SELECT COUNT(*) FROM election_ballot WHERE election_id = $1`, w.electionID)
+	if box != int64(len(returned)) {
+		t.Errorf("election: %d ballots returned but %d papers in the box", len(returned), box)
+	}
+	var castAcked, castLost, castUnanswered int
+	for id, ct := range load.elections {
+		if ct.receipt != "" {
+			castAcked++
+			r, err := db.CheckReceipt(ctx, app.System, w.electionID, ct.receipt)
+			if err != nil || !r.Found || r.Papers != 1 || !returned[id] {
+				castLost++
+				t.Errorf("member %d: election ballot acknowledged (receipt %s) but not in the box: %+v %v returned %v",
+					id, ct.receipt, r, err, returned[id])
+			}
+		}
+		if ct.receipt == "" && returned[id] {
+			castUnanswered++
+		}
+		if (ct.second || (returned[id] && ct.receipt == "")) && ct.unknown == 0 {
+			t.Errorf("member %d: election ballot in the box that no request without an answer explains: %+v", id, *ct)
+		}
+	}
+	for id := range returned {
+		if load.elections[id] == nil {
+			t.Errorf("member %d: election ballot returned but never sent", id)
+		}
+	}
+
 	rep, err := db.VerifyAudit(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -618,6 +736,7 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 	}
 	t.Logf("sign-ins: %d acknowledged, %d in the database (with %d before the run), lost %d", signAcked, len(signed), w.preSigned, signLost)
 	t.Logf("ballots: %d acknowledged (%d members), %d in the database, lost or wrong %d", ballotAcked, len(load.ballots), len(got), ballotLost)
+	t.Logf("election: %d ballots acknowledged, %d in the box (%d whose answer was lost), lost %d", castAcked, box, castUnanswered, castLost)
 	t.Logf("visits: %d acknowledged of %d sent, %d in the database, lost %d", visitAcked, len(load.visits), len(visits), visitLost)
 	t.Logf("audit: %d chains, %d entries verify", rep.Chains, rep.Entries)
 }
