@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -203,6 +202,7 @@ type crashServer struct {
 	bin, dsn string
 	addr     string
 	cmd      *exec.Cmd
+	exited   chan error   // cmd's Wait
 	log      bytes.Buffer // stdout and stderr of every start
 	mu       sync.Mutex
 }
@@ -217,61 +217,65 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// start runs the server and waits until it answers.
+// start runs the server and waits until it says it listens.
 func (s *crashServer) start() {
 	s.t.Helper()
 	cmd := exec.Command(s.bin, "serve", "--addr", s.addr, "--db", s.dsn, "--log-level", "warn")
 	cmd.Env = append(os.Environ(), "XIESHANG_SIGN_KEY="+strings.Repeat("k", 32))
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
+	ready := make(chan struct{})
+	lw := &lineWriter{s: s, ready: ready}
+	cmd.Stdout, cmd.Stderr = lw, lw
 	if err := cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
-	ready := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		sent := false
-		for sc.Scan() {
-			line := sc.Text()
-			s.mu.Lock()
-			s.log.WriteString(line + "\n")
-			s.mu.Unlock()
-			if !sent && strings.Contains(line, "listening") {
-				ready <- true
-				sent = true
-			}
-		}
-		if !sent {
-			ready <- false
-		}
-	}()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	select {
-	case ok := <-ready:
-		if !ok {
-			cmd.Wait()
-			s.t.Fatalf("server did not start:\n%s", s.output())
-		}
+	case <-ready:
+	case err := <-exited:
+		s.t.Fatalf("server did not start: %v\n%s", err, s.output())
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
-		cmd.Wait()
+		<-exited
 		s.t.Fatalf("server did not start in 30 s:\n%s", s.output())
 	}
-	s.cmd = cmd
+	s.cmd, s.exited = cmd, exited
+}
+
+// lineWriter keeps the server's output and closes ready at "listening".
+type lineWriter struct {
+	s     *crashServer
+	ready chan struct{}
+	sent  bool
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.s.mu.Lock()
+	defer l.s.mu.Unlock()
+	l.s.log.Write(p)
+	if !l.sent && bytes.Contains(p, []byte("listening")) {
+		close(l.ready)
+		l.sent = true
+	}
+	return len(p), nil
 }
 
 // kill sends SIGKILL and reaps the process.
 func (s *crashServer) kill() {
-	s.cmd.Process.Signal(syscall.SIGKILL)
-	s.cmd.Wait()
+	if s.cmd != nil {
+		s.cmd.Process.Signal(syscall.SIGKILL)
+		<-s.exited
+		s.cmd = nil
+	}
 }
 
 // stop ends the server gracefully (SIGTERM).
 func (s *crashServer) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	s.cmd.Wait()
+	if s.cmd != nil {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		<-s.exited
+		s.cmd = nil
+	}
 }
 
 func (s *crashServer) output() string {
@@ -364,8 +368,14 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 	}
 
 	stopLoad := make(chan struct{})
-	castFrom, castEvery := time.Now(), time.Duration(kills)*700*time.Millisecond/time.Duration(len(w.members))
+	var stopOnce sync.Once
 	var wg sync.WaitGroup
+	t.Cleanup(func() { // also when a start fails midway
+		stopOnce.Do(func() { close(stopLoad) })
+		wg.Wait()
+		srv.kill()
+	})
+	castFrom, castEvery := time.Now(), time.Duration(kills)*700*time.Millisecond/time.Duration(len(w.members))
 	// Members: each signs in (through the office) unless signed before, then
 	// votes again and again, for, against, abstain in turn.
 	choices := []meeting.Choice{meeting.VoteFor, meeting.VoteAgainst, meeting.VoteAbstain}
@@ -495,7 +505,7 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 		srv.start()
 	}
 	time.Sleep(500 * time.Millisecond)
-	close(stopLoad)
+	stopOnce.Do(func() { close(stopLoad) })
 	wg.Wait()
 	srv.stop()
 	elapsed := time.Since(started)
@@ -510,6 +520,10 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 	defer db.Close()
 	raw := rawDB(t, dsn)
 	checkCrash(t, db, raw, w, load)
+	if t.Failed() {
+		out := srv.output()
+		t.Logf("server output (last 4000 bytes):\n%s", out[max(0, len(out)-4000):])
+	}
 	t.Logf("%s: %d kills in %s; %d acknowledged writes, %d requests without an answer, %d refused",
 		db.Dialect, kills, elapsed.Round(100*time.Millisecond), load.acks.Load(), load.errs.Load(), sumMap(load.refusals))
 	for k, n := range load.refusals {
@@ -641,6 +655,7 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 		id, aidFen, aidRows, aidSum, audits int64
 	}
 	visits := map[string]visitRow{}
+	visitUnanswered := 0
 	rows = query(`SELECT v.id, v.seen, v.aid_fen,
 		(SELECT COUNT(*) FROM assist_aid a WHERE a.visit_id = v.id),
 		(SELECT COALESCE(SUM(a.value_fen), 0) FROM assist_aid a WHERE a.visit_id = v.id),
@@ -655,6 +670,9 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 		visits[seen] = r
 		if r.aidRows != 2 || r.aidSum != 65000 || r.aidFen != 65000 || r.audits != 1 {
 			t.Errorf("visit %s is half there: %+v", seen, r)
+		}
+		if load.visits[seen] == unknown {
+			visitUnanswered++
 		}
 		if out, ok := load.visits[seen]; !ok || out == refused {
 			t.Errorf("visit %s in the database but never sent or refused (%v)", seen, out)
@@ -737,6 +755,7 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 	t.Logf("sign-ins: %d acknowledged, %d in the database (with %d before the run), lost %d", signAcked, len(signed), w.preSigned, signLost)
 	t.Logf("ballots: %d acknowledged (%d members), %d in the database, lost or wrong %d", ballotAcked, len(load.ballots), len(got), ballotLost)
 	t.Logf("election: %d ballots acknowledged, %d in the box (%d whose answer was lost), lost %d", castAcked, box, castUnanswered, castLost)
-	t.Logf("visits: %d acknowledged of %d sent, %d in the database, lost %d", visitAcked, len(load.visits), len(visits), visitLost)
+	t.Logf("visits: %d acknowledged of %d sent, %d in the database (%d whose answer was lost), lost %d",
+		visitAcked, len(load.visits), len(visits), visitUnanswered, visitLost)
 	t.Logf("audit: %d chains, %d entries verify", rep.Chains, rep.Entries)
 }
