@@ -14,6 +14,7 @@ import (
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
 	"xieshang/internal/consult"
+	"xieshang/internal/election"
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
@@ -74,9 +75,13 @@ type matrixRule struct {
 	// handler rules finer than the permission), e.g. a member sees only the
 	// meetings it is expected at.
 	deny   map[auth.Role]int
-	extra  []int // answers also accepted where the rule expects an answer
-	parent bool  // an account at a township sees its committee's record (see why)
+	extra  []int     // answers also accepted where the rule expects an answer
+	parent bool      // an account at a township sees its committee's record (see why)
+	form   [2]string // a form field naming the record of a kind, e.g. the meeting a form returns to
 }
+
+// with sends the form field naming the fixture record of kind.
+func (r matrixRule) with(field, kind string) matrixRule { r.form = [2]string{field, kind}; return r }
 
 func public() matrixRule                               { return matrixRule{kind: mxPublic} }
 func perm() matrixRule                                 { return matrixRule{kind: mxPerm} }
@@ -173,8 +178,8 @@ var accessMatrix = map[string]matrixRule{
 	"POST /members/{id}/memberships":                          rec("member"),
 	"POST /memberships/{id}/end":                              missing(),
 	"POST /members/{id}/roles":                                rec("member"),
-	"POST /roles/{id}/end":                                    missing(),
-	"POST /roles/{id}/sort":                                   missing(),
+	"POST /roles/{id}/end":                                    rec("role"),
+	"POST /roles/{id}/sort":                                   rec("role"),
 	"GET /api/v1/members":                                     perm(),
 	"POST /api/v1/members":                                    perm(),
 	"GET /api/v1/members/{id}":                                rec("member"),
@@ -184,8 +189,8 @@ var accessMatrix = map[string]matrixRule{
 	"POST /api/v1/memberships/{id}/end":                       missing(),
 	"GET /api/v1/members/{id}/roles":                          rec("member"),
 	"POST /api/v1/members/{id}/roles":                         rec("member"),
-	"POST /api/v1/roles/{id}/end":                             missing(),
-	"POST /api/v1/roles/{id}/sort":                            missing(),
+	"POST /api/v1/roles/{id}/end":                             rec("role"),
+	"POST /api/v1/roles/{id}/sort":                            rec("role"),
 	"GET /accounts":                                           perm(),
 	"GET /accounts/new":                                       perm(),
 	"POST /accounts":                                          perm(),
@@ -220,16 +225,16 @@ var accessMatrix = map[string]matrixRule{
 	"POST /meetings/{id}/close":                               rec("meeting"),
 	"POST /meetings/{id}/signin":                              rec("meeting"),
 	"POST /meetings/{id}/leave":                               rec("meeting").refuse(403, "asking for leave needs a member behind the account", auth.Leader),
-	"POST /leave/{id}/approve":                                missing(),
-	"POST /leave/{id}/refuse":                                 missing(),
+	"POST /leave/{id}/approve":                                rec("leave").with("meeting_id", "meeting"),
+	"POST /leave/{id}/refuse":                                 rec("leave").with("meeting_id", "meeting"),
 	"POST /meetings/{id}/guests":                              rec("meeting"),
-	"POST /guests/{id}/delete":                                missing(),
+	"POST /guests/{id}/delete":                                rec("guest").with("meeting_id", "meeting"),
 	"POST /meetings/{id}/agenda":                              rec("meeting"),
 	"GET /meetings/{id}/qr":                                   rec("meeting"),
 	"GET /meetings/{id}/board":                                rec("meeting"),
 	"GET /s/{token}":                                          signed("a sign-in token, not a record: a bogus token is refused (403 without a member, 422 for a member)"),
 	"POST /s/{token}":                                         signed("a sign-in token, not a record: a bogus token is refused (403 without a member, 422 for a member)"),
-	"POST /agenda/{id}/vote":                                  missing(),
+	"POST /agenda/{id}/vote":                                  rec("agenda").with("meeting_id", "meeting"),
 	"POST /votes/{id}/hands":                                  missing(),
 	"POST /votes/{id}/close":                                  missing(),
 	"GET /votes/{id}/ballot":                                  missing().refuse(403, "only a member votes", auth.Admin, auth.Office, auth.Leader),
@@ -244,9 +249,9 @@ var accessMatrix = map[string]matrixRule{
 	"GET /meetings/{id}/namecards":                            rec("meeting").refuse(403, "a member sees a meeting's page and board, not its papers", auth.MemberRole),
 	"GET /meetings/{id}/edit":                                 rec("meeting"),
 	"POST /meetings/{id}/edit":                                rec("meeting"),
-	"GET /agenda/{id}/edit":                                   missing(),
-	"POST /agenda/{id}/edit":                                  missing(),
-	"POST /agenda/{id}/documents":                             missing(),
+	"GET /agenda/{id}/edit":                                   rec("agenda"),
+	"POST /agenda/{id}/edit":                                  rec("agenda"),
+	"POST /agenda/{id}/documents":                             rec("agenda"),
 	"GET /documents/{id}":                                     missing(),
 	"POST /documents/{id}/delete":                             missing(),
 	"GET /api/v1/meetings":                                    perm(),
@@ -260,13 +265,13 @@ var accessMatrix = map[string]matrixRule{
 	"POST /api/v1/meetings/{id}/signins":                      rec("meeting"),
 	"GET /api/v1/meetings/{id}/leave":                         rec("meeting"),
 	"POST /api/v1/meetings/{id}/leave":                        rec("meeting").refuse(403, "asking for leave needs a member behind the account", auth.Leader),
-	"POST /api/v1/leave/{id}/decision":                        missing(),
+	"POST /api/v1/leave/{id}/decision":                        rec("leave"),
 	"GET /api/v1/meetings/{id}/agenda":                        rec("meeting"),
 	"POST /api/v1/meetings/{id}/agenda":                       rec("meeting"),
-	"PATCH /api/v1/agenda/{id}":                               missing(),
-	"GET /api/v1/agenda/{id}/documents":                       missing(),
+	"PATCH /api/v1/agenda/{id}":                               rec("agenda"),
+	"GET /api/v1/agenda/{id}/documents":                       rec("agenda"),
 	"GET /api/v1/meetings/{id}/votes":                         rec("meeting"),
-	"POST /api/v1/agenda/{id}/votes":                          missing(),
+	"POST /api/v1/agenda/{id}/votes":                          rec("agenda"),
 	"GET /api/v1/votes/{id}":                                  missing(),
 	"POST /api/v1/votes/{id}/ballots":                         missing(),
 	"POST /api/v1/votes/{id}/hands":                           missing(),
@@ -274,52 +279,52 @@ var accessMatrix = map[string]matrixRule{
 	"GET /meetings/{id}/elections":                            rec("meeting"),
 	"GET /elections/new":                                      perm().also("the empty form names no parent or meeting, or there is nothing to reset", 404),
 	"POST /elections":                                         perm().also("the empty form names no parent or meeting, or there is nothing to reset", 404),
-	"GET /elections/{id}":                                     missing(),
-	"GET /elections/{id}/edit":                                missing(),
-	"POST /elections/{id}/edit":                               missing(),
-	"POST /elections/{id}/offices":                            missing(),
+	"GET /elections/{id}":                                     rec("election"),
+	"GET /elections/{id}/edit":                                rec("election"),
+	"POST /elections/{id}/edit":                               rec("election"),
+	"POST /elections/{id}/offices":                            rec("election"),
 	"POST /offices/{id}":                                      missing(),
 	"POST /offices/{id}/delete":                               missing(),
 	"POST /offices/{id}/candidates":                           missing(),
-	"POST /elections/{id}/scrutineers":                        missing(),
-	"POST /elections/{id}/open":                               missing(),
-	"POST /elections/{id}/issue":                              missing(),
-	"POST /elections/{id}/close":                              missing(),
-	"POST /elections/{id}/sign":                               missing(),
-	"POST /elections/{id}/confirm":                            missing(),
-	"GET /elections/{id}/rules":                               missing(),
-	"GET /elections/{id}/report":                              missing(),
-	"GET /elections/{id}/entry":                               missing(),
-	"POST /elections/{id}/entry":                              missing(),
-	"GET /elections/{id}/compare":                             missing(),
-	"POST /elections/{id}/resolve":                            missing(),
-	"POST /elections/{id}/fix":                                missing(),
-	"GET /elections/{id}/ballot":                              missing(),
-	"POST /elections/{id}/ballot":                             missing(),
-	"GET /elections/{id}/receipt":                             missing(),
-	"POST /elections/{id}/receipt":                            missing(),
+	"POST /elections/{id}/scrutineers":                        rec("election"),
+	"POST /elections/{id}/open":                               rec("election"),
+	"POST /elections/{id}/issue":                              rec("election"),
+	"POST /elections/{id}/close":                              rec("election"),
+	"POST /elections/{id}/sign":                               rec("election"),
+	"POST /elections/{id}/confirm":                            rec("election"),
+	"GET /elections/{id}/rules":                               rec("election"),
+	"GET /elections/{id}/report":                              rec("election"),
+	"GET /elections/{id}/entry":                               rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
+	"POST /elections/{id}/entry":                              rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
+	"GET /elections/{id}/compare":                             rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
+	"POST /elections/{id}/resolve":                            rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
+	"POST /elections/{id}/fix":                                rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
+	"GET /elections/{id}/ballot":                              rec("election").refuse(403, "only a member votes", auth.Admin, auth.Office, auth.Leader),
+	"POST /elections/{id}/ballot":                             rec("election").refuse(403, "only a member votes", auth.Admin, auth.Office, auth.Leader),
+	"GET /elections/{id}/receipt":                             rec("election"),
+	"POST /elections/{id}/receipt":                            rec("election"),
 	"GET /api/v1/meetings/{id}/elections":                     rec("meeting"),
 	"POST /api/v1/meetings/{id}/elections":                    rec("meeting"),
-	"GET /api/v1/elections/{id}":                              missing(),
-	"PATCH /api/v1/elections/{id}":                            missing(),
-	"POST /api/v1/elections/{id}/offices":                     missing(),
+	"GET /api/v1/elections/{id}":                              rec("election"),
+	"PATCH /api/v1/elections/{id}":                            rec("election"),
+	"POST /api/v1/elections/{id}/offices":                     rec("election"),
 	"PATCH /api/v1/offices/{id}":                              missing(),
 	"DELETE /api/v1/offices/{id}":                             missing(),
 	"PUT /api/v1/offices/{id}/candidates":                     missing(),
-	"PUT /api/v1/elections/{id}/scrutineers":                  missing(),
-	"POST /api/v1/elections/{id}/open":                        missing(),
-	"POST /api/v1/elections/{id}/issue":                       missing(),
-	"POST /api/v1/elections/{id}/close":                       missing(),
-	"POST /api/v1/elections/{id}/sign":                        missing(),
-	"POST /api/v1/elections/{id}/confirm":                     missing(),
-	"POST /api/v1/elections/{id}/ballots":                     missing(),
-	"GET /api/v1/elections/{id}/progress":                     missing(),
-	"POST /api/v1/elections/{id}/entries":                     missing(),
-	"GET /api/v1/elections/{id}/entries":                      missing(),
-	"GET /api/v1/elections/{id}/differences":                  missing(),
-	"POST /api/v1/elections/{id}/resolve":                     missing(),
-	"GET /api/v1/elections/{id}/tally":                        missing(),
-	"POST /api/v1/elections/{id}/receipt":                     missing(),
+	"PUT /api/v1/elections/{id}/scrutineers":                  rec("election"),
+	"POST /api/v1/elections/{id}/open":                        rec("election"),
+	"POST /api/v1/elections/{id}/issue":                       rec("election"),
+	"POST /api/v1/elections/{id}/close":                       rec("election"),
+	"POST /api/v1/elections/{id}/sign":                        rec("election"),
+	"POST /api/v1/elections/{id}/confirm":                     rec("election"),
+	"POST /api/v1/elections/{id}/ballots":                     rec("election").refuse(403, "only a member votes", auth.Admin, auth.Office, auth.Leader),
+	"GET /api/v1/elections/{id}/progress":                     rec("election"),
+	"POST /api/v1/elections/{id}/entries":                     rec("election").refuse(403, "only scrutineers and the office enter paper ballots", auth.Leader, auth.MemberRole),
+	"GET /api/v1/elections/{id}/entries":                      rec("election"),
+	"GET /api/v1/elections/{id}/differences":                  rec("election"),
+	"POST /api/v1/elections/{id}/resolve":                     rec("election"),
+	"GET /api/v1/elections/{id}/tally":                        rec("election"),
+	"POST /api/v1/elections/{id}/receipt":                     rec("election"),
 	"GET /topics":                                             perm(),
 	"GET /topics/new":                                         perm(),
 	"POST /topics":                                            perm().refuse(403, "raising a topic needs consult:write, room:write or a member", auth.Leader),
@@ -739,6 +744,31 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 		Invitees: []int64{mem["record"].ID, mem["own"].ID}})
 	must("meeting", err)
 	set("meeting", mt.ID)
+	// meeting business: an agenda item, a guest, a leave request,
+	// a plenary session with an election sitting and its election
+	item, err := e.db.AddAgendaItem(ctx, sys, mt.ID, store.AgendaItemInput{Kind: store.AgendaResolution, Title: "矩阵决议"})
+	must("agenda item", err)
+	set("agenda", item.ID)
+	guest, err := e.db.AddGuest(ctx, sys, mt.ID, store.GuestInput{Name: "矩阵嘉宾", Kind: store.GuestInvited})
+	must("guest", err)
+	set("guest", guest.ID)
+	leave, err := e.db.RequestLeave(ctx, sys, mt.ID, mem["record"].ID, "出差")
+	must("leave", err)
+	set("leave", leave.ID)
+	plenary, err := e.db.CreateMeeting(ctx, sys, e.countyA.ID, meeting.Input{TermID: term.ID, Kind: meeting.Plenary,
+		StartsAt: e.db.Now().Add(time.Hour), EndsAt: e.db.Now().Add(48 * time.Hour), Place: "县会议中心"})
+	must("plenary", err)
+	sitting, err := e.db.CreateMeeting(ctx, sys, e.countyA.ID, meeting.Input{TermID: term.ID, Kind: meeting.Sitting,
+		ParentID: plenary.ID, Sitting: meeting.Election, StartsAt: e.db.Now().Add(90 * time.Minute),
+		EndsAt: e.db.Now().Add(3 * time.Hour), Place: "县会议中心"})
+	must("sitting", err)
+	el, err := e.db.CreateElection(ctx, sys, sitting.ID, store.ElectionInput{Title: "矩阵选举", Mode: election.Electronic})
+	must("election", err)
+	set("election", el.ID)
+	role, err := e.db.AddRole(ctx, sys, mem["record"].ID, member.RoleInput{TermID: term.ID, Kind: member.Standing,
+		StartDate: term.StartDate})
+	must("role", err)
+	set("role", role.ID)
 	tp, err := e.db.CreateTopic(ctx, sys, consult.TopicInput{OrgID: e.countyA.ID, Year: today.Y, Title: "矩阵议题",
 		Source: consult.FromParty, Form: consult.Thematic})
 	must("topic", err)
@@ -882,7 +912,11 @@ func TestAccessMatrix(t *testing.T) {
 	for _, c := range cases {
 		routes[c.rt.Method+" "+c.rt.Pattern] = true
 		path := matrixPath(c, f)
-		status := matrixDo(t, f.clients[c.rel][c.role], c.rt, path)
+		form := url.Values{}
+		if c.rule.form[0] != "" {
+			form.Set(c.rule.form[0], f.ids[c.rule.form[1]])
+		}
+		status := matrixDo(t, f.clients[c.rel][c.role], c.rt, path, form)
 		counts[statusClass(status)]++
 		if msg := matrixCheck(c, status); msg != "" {
 			t.Errorf("%s %s as %s (%s): %d, %s", c.rt.Method, path, c.role, c.rel, status, msg)
@@ -930,7 +964,7 @@ func matrixPath(c matrixCase, f *matrixFixture) string {
 }
 
 // matrixDo sends the request as a browser or an API client would.
-func matrixDo(t *testing.T, c *client, rt web.Route, path string) int {
+func matrixDo(t *testing.T, c *client, rt web.Route, path string, form url.Values) int {
 	t.Helper()
 	var rd io.Reader
 	req, _ := http.NewRequest(rt.Method, c.e.srv.URL+path, nil)
@@ -940,7 +974,8 @@ func matrixDo(t *testing.T, c *client, rt web.Route, path string) int {
 			req, _ = http.NewRequest(rt.Method, c.e.srv.URL+path, rd)
 			req.Header.Set("Content-Type", "application/json")
 		} else {
-			rd = strings.NewReader(url.Values{"csrf_token": {c.csrf}}.Encode())
+			form.Set("csrf_token", c.csrf)
+			rd = strings.NewReader(form.Encode())
 			req, _ = http.NewRequest(rt.Method, c.e.srv.URL+path, rd)
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
