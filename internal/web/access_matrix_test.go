@@ -14,6 +14,7 @@ import (
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
 	"xieshang/internal/consult"
+	"xieshang/internal/duty"
 	"xieshang/internal/election"
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
@@ -283,9 +284,9 @@ var accessMatrix = map[string]matrixRule{
 	"GET /elections/{id}/edit":                                rec("election"),
 	"POST /elections/{id}/edit":                               rec("election"),
 	"POST /elections/{id}/offices":                            rec("election"),
-	"POST /offices/{id}":                                      missing(),
-	"POST /offices/{id}/delete":                               missing(),
-	"POST /offices/{id}/candidates":                           missing(),
+	"POST /offices/{id}":                                      rec("office").with("election_id", "election"),
+	"POST /offices/{id}/delete":                               rec("office").with("election_id", "election"),
+	"POST /offices/{id}/candidates":                           rec("office").with("election_id", "election"),
 	"POST /elections/{id}/scrutineers":                        rec("election"),
 	"POST /elections/{id}/open":                               rec("election"),
 	"POST /elections/{id}/issue":                              rec("election"),
@@ -294,9 +295,9 @@ var accessMatrix = map[string]matrixRule{
 	"POST /elections/{id}/confirm":                            rec("election"),
 	"GET /elections/{id}/rules":                               rec("election"),
 	"GET /elections/{id}/report":                              rec("election"),
-	"GET /elections/{id}/entry":                               rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
+	"GET /elections/{id}/entry":                               rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404).refuse(403, "only scrutineers and the office enter paper ballots", auth.MemberRole),
 	"POST /elections/{id}/entry":                              rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
-	"GET /elections/{id}/compare":                             rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
+	"GET /elections/{id}/compare":                             rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404).refuse(403, "only scrutineers and the office enter paper ballots", auth.MemberRole),
 	"POST /elections/{id}/resolve":                            rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
 	"POST /elections/{id}/fix":                                rec("election").also("paper-ballot entry exists only for a paper election; the fixture election is electronic", 404),
 	"GET /elections/{id}/ballot":                              rec("election").refuse(403, "only a member votes", auth.Admin, auth.Office, auth.Leader),
@@ -308,9 +309,9 @@ var accessMatrix = map[string]matrixRule{
 	"GET /api/v1/elections/{id}":                              rec("election"),
 	"PATCH /api/v1/elections/{id}":                            rec("election"),
 	"POST /api/v1/elections/{id}/offices":                     rec("election"),
-	"PATCH /api/v1/offices/{id}":                              missing(),
-	"DELETE /api/v1/offices/{id}":                             missing(),
-	"PUT /api/v1/offices/{id}/candidates":                     missing(),
+	"PATCH /api/v1/offices/{id}":                              rec("office"),
+	"DELETE /api/v1/offices/{id}":                             rec("office"),
+	"PUT /api/v1/offices/{id}/candidates":                     rec("office"),
 	"PUT /api/v1/elections/{id}/scrutineers":                  rec("election"),
 	"POST /api/v1/elections/{id}/open":                        rec("election"),
 	"POST /api/v1/elections/{id}/issue":                       rec("election"),
@@ -359,8 +360,8 @@ var accessMatrix = map[string]matrixRule{
 	"POST /room-members/{id}/end":                             missing(),
 	"GET /rooms/{id}/activities/new":                          rec("room"),
 	"POST /rooms/{id}/activities":                             rec("room"),
-	"GET /room-activities/{id}/edit":                          missing(),
-	"POST /room-activities/{id}":                              missing(),
+	"GET /room-activities/{id}/edit":                          rec("room-activity"),
+	"POST /room-activities/{id}":                              rec("room-activity"),
 	"GET /api/v1/rooms":                                       perm(),
 	"POST /api/v1/rooms":                                      perm(),
 	"GET /api/v1/rooms/coverage":                              perm(),
@@ -472,18 +473,18 @@ var accessMatrix = map[string]matrixRule{
 	"PUT /api/v1/households/{id}":                             rec("household"),
 	"POST /api/v1/households/{id}/persons":                    rec("household"),
 	"PUT /api/v1/households/{id}/persons/{pid}":               sub("household"),
-	"POST /api/v1/persons/{id}/reveal":                        missing(),
+	"POST /api/v1/persons/{id}/reveal":                        rec("person").refuse(403, "revealing an identity number is a paired cadre's, with a reason", auth.Admin, auth.Office, auth.Leader).refuse(404, "a cadre sees only the households it is paired with", auth.Cadre),
 	"GET /api/v1/pairings":                                    perm(),
 	"POST /api/v1/pairings":                                   perm(),
-	"POST /api/v1/pairings/{id}/end":                          missing(),
-	"POST /api/v1/pairings/{id}/handover":                     missing(),
+	"POST /api/v1/pairings/{id}/end":                          rec("pairing"),
+	"POST /api/v1/pairings/{id}/handover":                     rec("pairing"),
 	"GET /api/v1/assist/rules":                                perm(),
 	"PUT /api/v1/assist/rules":                                perm().also("a township account has no committee of its own: 404", 404),
 	"GET /api/v1/visits":                                      perm(),
 	"POST /api/v1/visits":                                     perm().refuse(403, "a cadre works only on its own pairings, not on enterprises or visit campaigns", auth.Cadre),
 	"GET /api/v1/problems":                                    perm(),
 	"POST /api/v1/problems":                                   perm(),
-	"POST /api/v1/problems/{id}/status":                       missing(),
+	"POST /api/v1/problems/{id}/status":                       rec("problem").refuse(404, "a cadre sees only the problems of its own pairings", auth.Cadre),
 	"GET /api/v1/assist/due":                                  perm(),
 	"GET /households":                                         perm(),
 	"GET /households/new":                                     perm(),
@@ -500,13 +501,13 @@ var accessMatrix = map[string]matrixRule{
 	"GET /visit-photos/{id}":                                  missing(),
 	"GET /problems":                                           perm(),
 	"POST /problems":                                          perm(),
-	"POST /problems/{id}/status":                              missing(),
+	"POST /problems/{id}/status":                              rec("problem").refuse(404, "a cadre sees only the problems of its own pairings", auth.Cadre),
 	"GET /cadres":                                             perm(),
 	"POST /cadres":                                            perm(),
 	"POST /cadres/{id}/leave":                                 rec("cadre"),
 	"GET /pairings":                                           perm(),
-	"POST /pairings/{id}/handover":                            missing(),
-	"POST /pairings/{id}/end":                                 missing(),
+	"POST /pairings/{id}/handover":                            rec("pairing"),
+	"POST /pairings/{id}/end":                                 rec("pairing"),
 	"GET /assist/due":                                         perm(),
 	"GET /assist/rules":                                       perm(),
 	"POST /assist/rules":                                      perm().also("a township account has no committee of its own: 404", 404),
@@ -585,9 +586,9 @@ var accessMatrix = map[string]matrixRule{
 	"GET /duty/rules":                                         perm(),
 	"GET /duty/rules/new":                                     perm(),
 	"POST /duty/rules":                                        perm(),
-	"GET /duty/rules/{id}":                                    missing(),
-	"POST /duty/rules/{id}":                                   missing().also("FIXME: the form is validated before the record is looked up, so an empty form answers 422 even outside the subtree", 422),
-	"POST /duty/rules/{id}/delete":                            missing(),
+	"GET /duty/rules/{id}":                                    rec("duty-rules"),
+	"POST /duty/rules/{id}":                                   rec("duty-rules").also("FIXME: the form is validated before the record is looked up, so an empty form answers 422 even outside the subtree", 422),
+	"POST /duty/rules/{id}/delete":                            rec("duty-rules"),
 	"GET /api/v1/duty/members/{id}":                           rec("member").refuse(404, "a member sees only its own duty file", auth.MemberRole),
 	"GET /api/v1/duty/ranking":                                perm(),
 	"GET /api/v1/duty/rules":                                  perm(),
@@ -769,6 +770,9 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 		StartDate: term.StartDate})
 	must("role", err)
 	set("role", role.ID)
+	office, err := e.db.AddOffice(ctx, sys, el.ID, store.OfficeInput{Name: "副主席", Role: member.ViceChair, Seats: 1})
+	must("office", err)
+	set("office", office.ID)
 	tp, err := e.db.CreateTopic(ctx, sys, consult.TopicInput{OrgID: e.countyA.ID, Year: today.Y, Title: "矩阵议题",
 		Source: consult.FromParty, Form: consult.Thematic})
 	must("topic", err)
@@ -795,6 +799,17 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 		StartsOn: today, EndsOn: today})
 	must("activity", err)
 	set("activity", act.ID)
+	person, err := e.db.AddHouseholdPerson(ctx, sys, hh.ID, store.PersonInput{Name: "矩阵户", Relation: "户主",
+		Categories: []string{"elder80"}})
+	must("person", err)
+	set("person", person.ID)
+	ract, err := e.db.CreateRoomActivity(ctx, sys, room.ID, consult.ActivityInput{HeldOn: today, Title: "矩阵议事",
+		MemberIDs: []int64{mem["record"].ID}, Residents: 8})
+	must("room activity", err)
+	set("room-activity", ract.ID)
+	rules, err := e.db.SaveDutyRules(ctx, officeA, e.countyA.ID, 0, duty.DefaultRules(today.Y))
+	must("duty rules", err)
+	set("duty-rules", rules.ID)
 	target := e.account("mx-target", auth.Office, e.countyA.ID)
 	set("account", target.ID)
 	unit, err := e.db.CreateUnit(ctx, sys, store.UnitInput{CommitteeID: e.countyA.ID, Name: "矩阵承办单位"})
@@ -818,6 +833,13 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 	cadre, err := e.db.CreateCadre(ctx, sys, store.CadreInput{OrgID: e.countyA.ID, Name: "矩阵干部", Post: "科员"})
 	must("cadre", err)
 	set("cadre", cadre.ID)
+
+	pairing, err := e.db.CreatePairing(ctx, sys, store.PairingInput{CadreID: cadre.ID, HouseholdID: hh.ID, StartsOn: today})
+	must("pairing", err)
+	set("pairing", pairing.ID)
+	problem, err := e.db.CreateProblem(ctx, sys, store.ProblemInput{HouseholdID: hh.ID, Category: "housing", Description: "屋顶漏雨"})
+	must("problem", err)
+	set("problem", problem.ID)
 
 	at := map[string]int64{"own": e.countyA.ID, "parent": e.town.ID, "sibling": e.countyB.ID, "other": city2.ID}
 	for _, rel := range matrixRelations {
