@@ -446,10 +446,10 @@ var accessMatrix = map[string]matrixRule{
 	"GET /unit/assignments/{id}":                              missing(),
 	"POST /unit/assignments/{id}/reply":                       missing(),
 	"GET /unit/proposals":                                     perm(),
-	"GET /unit/proposals/{id}":                                missing(),
-	"POST /unit/proposals/{id}/sign":                          missing(),
-	"POST /unit/proposals/{id}/return":                        missing(),
-	"POST /unit/proposals/{id}/reply":                         missing(),
+	"GET /unit/proposals/{id}":                                rec("unit-proposal"),
+	"POST /unit/proposals/{id}/sign":                          rec("unit-proposal"),
+	"POST /unit/proposals/{id}/return":                        rec("unit-proposal"),
+	"POST /unit/proposals/{id}/reply":                         rec("unit-proposal"),
 	"GET /unit/proposals/files/{id}":                          missing(),
 	"GET /api/v1/proposals":                                   perm(),
 	"POST /api/v1/proposals":                                  perm(),
@@ -841,6 +841,17 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 	must("problem", err)
 	set("problem", problem.ID)
 
+	// a proposal sent to the unit of the own relation's unit account
+	pu, err := e.db.CreateProposal(ctx, officeA, proposal.Input{TermID: term.ID, Session: 1, Title: "矩阵交办提案",
+		Category: "经济建设", MemberID: mem["record"].ID})
+	must("unit proposal", err)
+	for _, to := range []store.ProposalAdvance{{To: proposal.Submitted}, {To: proposal.Filed},
+		{To: proposal.Assigned, Units: []store.AssignUnit{{UnitID: unit.ID, Lead: true}}}} {
+		_, err = e.db.AdvanceProposal(ctx, officeA, pu.ID, to)
+		must("advance unit proposal to "+string(to.To), err)
+	}
+	set("unit-proposal", pu.ID)
+
 	at := map[string]int64{"own": e.countyA.ID, "parent": e.town.ID, "sibling": e.countyB.ID, "other": city2.ID}
 	for _, rel := range matrixRelations {
 		f.clients[rel] = map[auth.Role]*client{}
@@ -849,6 +860,11 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 			if r == auth.MemberRole {
 				a, err := e.db.CreateAccount(ctx, sys, auth.AccountInput{Username: name, DisplayName: name,
 					Role: r, OrgID: at[rel], MemberID: mem[rel].ID, Password: testPassword})
+				must(name, err)
+				must(name, e.db.ClearMustChangePassword(ctx, a.ID))
+			} else if r == auth.Unit && rel == "own" { // the unit the fixture proposal is sent to
+				a, err := e.db.CreateAccount(ctx, sys, auth.AccountInput{Username: name, DisplayName: name,
+					Role: r, OrgID: at[rel], UnitID: unit.ID, Password: testPassword})
 				must(name, err)
 				must(name, e.db.ClearMustChangePassword(ctx, a.ID))
 			} else {
