@@ -19,6 +19,7 @@ import (
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
 	"xieshang/internal/org"
+	"xieshang/internal/press"
 	"xieshang/internal/proposal"
 	"xieshang/internal/store"
 	"xieshang/internal/web"
@@ -652,11 +653,11 @@ var accessMatrix = map[string]matrixRule{
 	"GET /press":                                              perm(),
 	"GET /press/new":                                          perm(),
 	"POST /press":                                             perm(),
-	"GET /press/{id}":                                         missing(),
-	"POST /press/{id}/confirm":                                missing(),
-	"GET /press/items/{id}":                                   missing(),
-	"POST /press/items/{id}/confirm":                          missing(),
-	"POST /press/items/{id}/skip":                             missing(),
+	"GET /press/{id}":                                         rec("press"),
+	"POST /press/{id}/confirm":                                rec("press"),
+	"GET /press/items/{id}":                                   rec("press-item"),
+	"POST /press/items/{id}/confirm":                          rec("press-item"),
+	"POST /press/items/{id}/skip":                             rec("press-item"),
 	"GET /styleguide":                                         perm(),
 	"GET /api/v1/openapi.json":                                public(),
 }
@@ -851,6 +852,19 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 		must("advance unit proposal to "+string(to.To), err)
 	}
 	set("unit-proposal", pu.ID)
+
+	// a newspaper page imported by county A's office, with one item
+	imp, err := e.db.CreatePressImport(ctx, officeA, store.PressImportInput{Source: []byte("甲县政协视察。"), Year: today.Y,
+		Articles: []press.Article{{Title: "甲县政协视察重点项目", Org: "甲县政协", Kind: press.KindResearch,
+			Byline: []string{}, Figures: map[string]int64{}, Text: "甲县政协组织委员视察重点项目建设。"}}})
+	must("press import", err)
+	set("press", imp.ID)
+	imp, err = e.db.FindPressImport(ctx, officeA, imp.ID)
+	must("press import items", err)
+	if len(imp.Items) == 0 {
+		t.Fatal("matrix fixture: the press import has no item")
+	}
+	set("press-item", imp.Items[0].ID)
 
 	at := map[string]int64{"own": e.countyA.ID, "parent": e.town.ID, "sibling": e.countyB.ID, "other": city2.ID}
 	for _, rel := range matrixRelations {
