@@ -405,12 +405,12 @@ var accessMatrix = map[string]matrixRule{
 	"GET /units":                                              perm(),
 	"GET /units/new":                                          perm(),
 	"POST /units":                                             perm(),
-	"GET /units/{id}/edit":                                    rec("unit").parentSees("FIXME: units are kept per committee, so a township's office edits its county's handling units"),
-	"POST /units/{id}":                                        rec("unit").parentSees("FIXME: units are kept per committee, so a township's office edits its county's handling units").also("FIXME: the form is validated before the record is looked up, so an empty form answers 422 even outside the subtree", 422),
+	"GET /units/{id}/edit":                                    rec("unit").parentSees("a township's office sees its county's units (store unitsScope) and opens the form, but may not save it (TestAccessMatrixUnitOfCounty)"),
+	"POST /units/{id}":                                        rec("unit").also("the form is validated before the unit is locked, so an empty form answers 422 even where saving is refused (TestAccessMatrixUnitOfCounty)", 422),
 	"POST /units/{id}/archive":                                rec("unit"),
 	"GET /api/v1/units":                                       perm(),
 	"POST /api/v1/units":                                      perm(),
-	"PUT /api/v1/units/{id}":                                  rec("unit").parentSees("FIXME: units are kept per committee, so a township's office edits its county's handling units"),
+	"PUT /api/v1/units/{id}":                                  rec("unit").also("the form is validated before the unit is locked, so an empty form answers 422 even where saving is refused (TestAccessMatrixUnitOfCounty)", 422),
 	"POST /api/v1/units/{id}/archive":                         rec("unit"),
 	"GET /topics/{id}":                                        rec("topic"),
 	"POST /topics/{id}/advance":                               rec("topic"),
@@ -1118,4 +1118,31 @@ func matrixCheck(c matrixCase, status int, removed bool) string {
 		}
 	}
 	return ""
+}
+
+// A township's office sees its county's handling units (store unitsScope) but
+// may not change them: a complete form answers 404 and the unit is unchanged.
+func TestAccessMatrixUnitOfCounty(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	u, err := e.db.CreateUnit(ctx, app.System, store.UnitInput{CommitteeID: e.countyA.ID, Name: "县交通运输局"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.account("office-town", auth.Office, e.town.ID)
+	c := e.login("office-town")
+	if status, _ := c.get("/units/" + id(u.ID) + "/edit"); status != http.StatusOK {
+		t.Fatalf("edit form: %d", status)
+	}
+	res := c.post("/units/"+id(u.ID), url.Values{"name": {"改名的单位"}, "kind": {"government"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("save from a township: %d, want 404\n%s", res.StatusCode, body(res))
+	}
+	if st := c.api("PUT", "/api/v1/units/"+id(u.ID), map[string]any{"name": "改名的单位", "kind": "government"}, nil); st != http.StatusNotFound {
+		t.Fatalf("API save from a township: %d, want 404", st)
+	}
+	after, err := e.db.FindUnitByID(ctx, app.System, u.ID)
+	if err != nil || after.Name != "县交通运输局" {
+		t.Fatalf("unit after: %+v, %v", after, err)
+	}
 }
