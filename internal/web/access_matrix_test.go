@@ -18,6 +18,7 @@ import (
 	"xieshang/internal/election"
 	"xieshang/internal/meeting"
 	"xieshang/internal/member"
+	"xieshang/internal/notice"
 	"xieshang/internal/org"
 	"xieshang/internal/press"
 	"xieshang/internal/proposal"
@@ -217,7 +218,7 @@ var accessMatrix = map[string]matrixRule{
 	"POST /me/password":                                       perm(),
 	"GET /me/tokens":                                          perm(),
 	"POST /me/tokens":                                         perm(),
-	"POST /me/tokens/{id}/revoke":                             missing(),
+	"POST /me/tokens/{id}/revoke":                             rec("token").refuse(404, "an account revokes its own tokens; account managers (admin, office) also those of accounts in their subtree (store RevokeAPIToken)", auth.Leader, auth.MemberRole, auth.Coordinator, auth.Cadre, auth.Unit),
 	"GET /api/v1/me":                                          perm(),
 	"GET /api/v1/accounts":                                    perm(),
 	"GET /api/v1/accounts/{id}":                               rec("account"),
@@ -227,8 +228,8 @@ var accessMatrix = map[string]matrixRule{
 	"GET /audit":                                              perm(),
 	"GET /audit/verify":                                       perm().refuse(403, "verifying the whole chain is for an account at the top of the tree", auth.Admin, auth.Office),
 	"GET /inbox":                                              perm(),
-	"GET /inbox/{id}":                                         missing(),
-	"GET /notices/{id}/recipients":                            missing(),
+	"GET /inbox/{id}":                                         rec("notice").refuse(404, "the inbox shows a notice only to its recipients (the own member)", auth.Admin, auth.Office, auth.Leader, auth.Coordinator, auth.Cadre, auth.Unit),
+	"GET /notices/{id}/recipients":                            rec("notice"),
 	"GET /meetings":                                           perm(),
 	"GET /meetings/new":                                       perm(),
 	"POST /meetings":                                          perm(),
@@ -882,6 +883,17 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 		t.Fatal("matrix fixture: the member has no seat")
 	}
 	set("membership", seats[0].ID)
+
+	// a notice to the own relation's member, and an API token of the target account
+	nid, err := e.db.SendNotice(ctx, sys, notice.Notice{OrgID: e.countyA.ID, Kind: notice.KindMeeting,
+		Subject: "矩阵会议通知", Body: "定于明日召开。", Link: "/meetings/" + f.ids["meeting"], Source: "meeting",
+		SourceID: mt.ID}, []notice.Recipient{{MemberID: mem["own"].ID}})
+	must("notice", err)
+	set("notice", nid)
+	tok, _, err := e.db.CreateAPIToken(ctx, app.Actor{AccountID: target.ID, Name: "mx-target", Role: string(auth.Office),
+		OrgID: e.countyA.ID, Path: e.countyA.Path, CommitteeID: e.countyA.ID}, "矩阵令牌", time.Hour)
+	must("token", err)
+	set("token", tok.ID)
 
 	at := map[string]int64{"own": e.countyA.ID, "parent": e.town.ID, "sibling": e.countyB.ID, "other": city2.ID}
 	for _, rel := range matrixRelations {
