@@ -265,8 +265,8 @@ var accessMatrix = map[string]matrixRule{
 	"GET /agenda/{id}/edit":                                   rec("agenda"),
 	"POST /agenda/{id}/edit":                                  rec("agenda"),
 	"POST /agenda/{id}/documents":                             rec("agenda"),
-	"GET /documents/{id}":                                     missing(),
-	"POST /documents/{id}/delete":                             missing(),
+	"GET /documents/{id}":                                     rec("document"),
+	"POST /documents/{id}/delete":                             rec("document").with("meeting_id", "meeting"),
 	"GET /api/v1/meetings":                                    perm(),
 	"POST /api/v1/meetings":                                   perm(),
 	"GET /api/v1/meetings/{id}":                               rec("meeting"),
@@ -762,6 +762,10 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 	item, err := e.db.AddAgendaItem(ctx, sys, mt.ID, store.AgendaItemInput{Kind: store.AgendaResolution, Title: "矩阵决议"})
 	must("agenda item", err)
 	set("agenda", item.ID)
+	doc, err := e.db.AddAgendaDocument(ctx, sys, item.ID, store.DocumentInput{FileName: "矩阵决议草案.pdf",
+		Data: []byte("%PDF-1.4 matrix")})
+	must("agenda document", err)
+	set("document", doc.ID)
 	guest, err := e.db.AddGuest(ctx, sys, mt.ID, store.GuestInput{Name: "矩阵嘉宾", Kind: store.GuestInvited})
 	must("guest", err)
 	set("guest", guest.ID)
