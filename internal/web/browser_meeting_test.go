@@ -515,29 +515,13 @@ func parseID(t *testing.T, s string) int64 {
 	return n
 }
 
-// bmElection sets up an electronic election of the fixture's sitting for
-// 副主席 with one candidate, 王五, the scrutineers named, the sitting open
+// bmElection is browserElection with the sitting open,
 // with all five signed in and the two agenda items adopted — ready for the
 // clerk to issue the ballots.
 func bmElection(t *testing.T, e *env, fx electionFixture) (store.Election, election.Office) {
 	t.Helper()
-	ctx := context.Background()
-	el, err := e.db.CreateElection(ctx, app.System, fx.sittingID, store.ElectionInput{Title: "补选副主席", Mode: election.Electronic})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := e.db.AddOffice(ctx, app.System, el.ID, store.OfficeInput{Name: "副主席", Role: member.ViceChair, Seats: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.db.SetCandidates(ctx, app.System, o.ID, []int64{fx.byName["王五"].ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.db.SetScrutineers(ctx, app.System, el.ID, []store.ElectionScrutineer{
-		{MemberID: fx.byName["李四"].ID, Duty: store.ChiefScrutineer}, {MemberID: fx.byName["赵六"].ID, Duty: store.Scrutineer}}); err != nil {
-		t.Fatal(err)
-	}
 	c := e.login("office-a")
+	el, o := browserElection(t, e, fx, c)
 	mustStatus(t, "open sitting", c.post("/meetings/"+id(fx.sittingID)+"/open", nil), http.StatusSeeOther)
 	for _, mb := range fx.members {
 		mustStatus(t, "sign in", c.post("/meetings/"+id(fx.sittingID)+"/signin", url.Values{"member_id": {id(mb.ID)}}), http.StatusSeeOther)

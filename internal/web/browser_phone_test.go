@@ -140,7 +140,7 @@ func TestBrowserPhoneMemberPages(t *testing.T) {
 
 	// An electronic election on the sitting, a campaign open today, and a
 	// household paired with a cadre who has an account.
-	el := phoneElection(t, e, fx, office)
+	el, _ := browserElection(t, e, fx, office)
 	today := e.db.Today()
 	camp, err := e.db.CreateCampaign(ctx, app.System, consult.Campaign{OrgID: e.countyA.ID, Year: today.Y,
 		Title: "年度协商议题征集", Intro: "欢迎提出建议", OpensOn: app.DateOf(today.Time(e.db.Loc).AddDate(0, 0, -1)),
@@ -240,10 +240,10 @@ func TestBrowserPhoneMemberPages(t *testing.T) {
 	b.phoneCheck("visit")
 }
 
-// phoneElection sets up an electronic election on the sitting through the
-// API: one 副主席 with 王五 as candidate, 李四 chief scrutineer and 赵六
-// scrutineer.
-func phoneElection(t *testing.T, e *env, fx electionFixture, c *client) store.Election {
+// browserElection sets up an electronic election on the fixture's sitting
+// through the API: one 副主席 with 王五 as candidate, 李四 chief scrutineer
+// and 赵六 scrutineer.
+func browserElection(t *testing.T, e *env, fx electionFixture, c *client) (store.Election, election.Office) {
 	t.Helper()
 	var el store.Election
 	if st := c.api("POST", "/api/v1/meetings/"+id(fx.sittingID)+"/elections", map[string]any{"title": "补选县政协副主席",
@@ -263,5 +263,5 @@ func phoneElection(t *testing.T, e *env, fx electionFixture, c *client) store.El
 		{"member_id": fx.byName["赵六"].ID, "duty": "scrutineer"}}}, &el); st != http.StatusOK {
 		t.Fatalf("scrutineers: %d", st)
 	}
-	return el
+	return el, office
 }

@@ -174,7 +174,7 @@ func TestBrowserPrintDocuments(t *testing.T) {
 	mustStatus(t, "close", office.post(plenary+"/close", nil), http.StatusSeeOther)
 
 	// The election on the sitting: four vote electronically, three for 王五.
-	el := phoneElection(t, e, fx, office)
+	el, _ := browserElection(t, e, fx, office)
 	sitting := "/meetings/" + id(fx.sittingID)
 	mustStatus(t, "open sitting", office.post(sitting+"/open", nil), http.StatusSeeOther)
 	for _, name := range []string{"张三", "李四", "王五", "赵六"} {
