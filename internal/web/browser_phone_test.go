@@ -7,10 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"xieshang/internal/app"
@@ -24,31 +22,16 @@ import (
 // the screen's width — nothing to scroll sideways.
 func TestBrowserPhoneWidth(t *testing.T) {
 	e := newEnv(t)
-	ctx := browser(t)
-	c, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	b := e.tab(t)
+	b.do("phone screen", chromedp.EmulateViewport(360, 740))
 	fits := func(path string) {
 		t.Helper()
-		err := chromedp.Do(c, chromedp.Navigate(e.srv.URL+path), chromedp.WaitVisible(chromedp.CSS(`main`)))
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		over, err := chromedp.Run(c, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
-		if err != nil || over > 0 {
-			t.Fatalf("%s is %d px wider than a 360 px screen (%v)", path, over, err)
-		}
-		screenshot(t, ctx, "phone"+strings.ReplaceAll(path, "/", "-"))
-	}
-	if err := chromedp.Do(c, chromedp.EmulateViewport(360, 740)); err != nil {
-		t.Fatal(err)
+		b.open(path)
+		bmFits(b, path)
+		screenshot(t, b.ctx, "phone"+strings.ReplaceAll(path, "/", "-"))
 	}
 	fits("/login")
-	err := chromedp.Do(c, chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "cadre-a"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
-		chromedp.Click(chromedp.CSS(`button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`.who`)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b.signIn("cadre-a")
 	for _, p := range []string{"/", "/households", "/search?q=扶贫", "/me/password"} {
 		fits(p)
 	}
@@ -215,7 +198,7 @@ func TestBrowserPhoneMemberPages(t *testing.T) {
 	plenary := "/meetings/" + id(fx.meetingID)
 	b.open(plenary)
 	b.phoneCheck("leave")
-	b.do("no JavaScript", cdpDo(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}))
+	bmScripts(b, false)
 	b.open(plenary)
 	if evalIn[bool](b, `(() => { const s = document.createElement("script"); s.textContent = "window.ran = 1"; document.head.append(s); return window.ran === 1 })()`) {
 		t.Fatal("scripts still run")
@@ -230,7 +213,7 @@ func TestBrowserPhoneMemberPages(t *testing.T) {
 	if err != nil || len(leaves) != 1 || leaves[0].MemberID != fx.byName["张三"].ID || leaves[0].Reason != "外出学习" {
 		t.Fatalf("leave requests: %+v %v", leaves, err)
 	}
-	b.do("JavaScript on", cdpDo(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}))
+	bmScripts(b, true)
 
 	// The cadre's visit entry on the household's page.
 	b.do("sign out", chromedp.Click(chromedp.CSS(`.who button[type="submit"]`)),
