@@ -35,7 +35,7 @@ func TestBrowserPressImport(t *testing.T) {
 		if m == nil {
 			t.Fatalf("after pasting: %s", at)
 		}
-		imp, err := e.db.FindPressImport(ctx, app.System, pressID(m[1]))
+		imp, err := e.db.FindPressImport(ctx, app.System, parseID(t, m[1]))
 		if err != nil || len(imp.Items) != 2 {
 			t.Fatalf("import: %+v %v", imp, err)
 		}

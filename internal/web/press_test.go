@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -30,11 +29,6 @@ const pressTestPage = `甲县政协视察重点项目建设
 
 var pressLoc = regexp.MustCompile(`^/press/(\d+)$`)
 
-func pressID(s string) int64 {
-	n, _ := strconv.ParseInt(s, 10, 64)
-	return n
-}
-
 // pressImport pastes the test page and returns the import.
 func pressImport(t *testing.T, e *env, c *client) store.PressImport {
 	t.Helper()
@@ -43,7 +37,7 @@ func pressImport(t *testing.T, e *env, c *client) store.PressImport {
 	if res.StatusCode != http.StatusSeeOther || m == nil {
 		t.Fatalf("import: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), body(res))
 	}
-	imp, err := e.db.FindPressImport(context.Background(), app.System, pressID(m[1]))
+	imp, err := e.db.FindPressImport(context.Background(), app.System, parseID(t, m[1]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +231,7 @@ func TestPressImportGB18030Upload(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || m == nil {
 		t.Fatalf("GB18030 upload: %d\n%s", res.StatusCode, body(res))
 	}
-	imp, err := e.db.FindPressImport(context.Background(), app.System, pressID(m[1]))
+	imp, err := e.db.FindPressImport(context.Background(), app.System, parseID(t, m[1]))
 	if err != nil {
 		t.Fatal(err)
 	}
