@@ -104,16 +104,19 @@ func (s *Server) pressCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := errs.Err(); err != nil {
 		return fail(formStatus(err), err)
 	}
-	pg, err := press.Parse(data, press.Options{Year: year})
+	// Decoded once (GB18030 converted), then kept as UTF-8 text beside its items.
+	var pg *press.Page
+	text, err := press.Decode(data)
+	if err == nil {
+		data = []byte(text)
+		pg, err = press.Parse(data, press.Options{Year: year})
+	}
 	if err != nil {
 		if app.ErrorCode(err) != app.EINVALID {
 			return err
 		}
 		errs.Add(field, app.ErrorMessage(err))
 		return fail(http.StatusUnprocessableEntity, errs.Err())
-	}
-	if text, err := press.Decode(data); err == nil { // kept as UTF-8 text (an uploaded GB18030 file converted)
-		data = []byte(text)
 	}
 	imp, err := s.db.CreatePressImport(r.Context(), actor(r), store.PressImportInput{SourceName: name, Source: data,
 		Year: pg.Year, Articles: pg.Articles})
