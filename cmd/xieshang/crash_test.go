@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -42,11 +43,7 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: builds the binary and kills it many times")
 	}
-	bin := filepath.Join(t.TempDir(), "xieshang")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	for _, c := range []struct {
 		d     store.Dialect
 		kills int
@@ -56,6 +53,17 @@ func TestCrashSafety(t *testing.T) {
 			runCrash(t, bin, dsn, c.kills)
 		})
 	}
+}
+
+// buildBinary builds the xieshang binary into the test's temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "xieshang")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // crashWorld is what the setup made: tokens and ids the load uses.
@@ -330,13 +338,31 @@ func (l *crashLoad) refusal(status int, body []byte) {
 	l.refusals[fmt.Sprintf("%d %s", status, msg)]++
 }
 
-func runCrash(t *testing.T, bin, dsn string, kills int) {
-	ctx := context.Background()
-	w := crashSetup(t, dsn)
-	srv := &crashServer{t: t, bin: bin, dsn: dsn, addr: freeAddr(t)}
-	base := "http://" + srv.addr
+// snapshot copies what the clients were told so far.
+func (l *crashLoad) snapshot() *crashLoad {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := &crashLoad{signins: maps.Clone(l.signins), ballots: map[int64][]ballotTry{}, visits: maps.Clone(l.visits),
+		elections: map[int64]*castTries{}, refusals: maps.Clone(l.refusals)}
+	for id, tries := range l.ballots {
+		c.ballots[id] = slices.Clone(tries)
+	}
+	for id, ct := range l.elections {
+		cp := *ct
+		c.elections[id] = &cp
+	}
+	c.acks.Store(l.acks.Load())
+	c.errs.Store(l.errs.Load())
+	return c
+}
+
+// startCrashLoad starts the crash test's clients against the server at base:
+// six workers sign members in and vote, four record visits. The late sign-ins
+// and the election ballots are spread over about span. stop ends the clients
+// and waits for them; it may be called more than once.
+func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration) (load *crashLoad, stop func()) {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
-	load := &crashLoad{signins: map[int64]outcome{}, ballots: map[int64][]ballotTry{}, visits: map[string]outcome{},
+	load = &crashLoad{signins: map[int64]outcome{}, ballots: map[int64][]ballotTry{}, visits: map[string]outcome{},
 		elections: map[int64]*castTries{}, refusals: map[string]int{}}
 
 	post := func(token, path string, body any) (outcome, []byte) {
@@ -370,12 +396,11 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 	stopLoad := make(chan struct{})
 	var stopOnce sync.Once
 	var wg sync.WaitGroup
-	t.Cleanup(func() { // also when a start fails midway
+	stop = func() {
 		stopOnce.Do(func() { close(stopLoad) })
 		wg.Wait()
-		srv.kill()
-	})
-	castFrom, castEvery := time.Now(), time.Duration(kills)*700*time.Millisecond/time.Duration(len(w.members))
+	}
+	castFrom, castEvery := time.Now(), span/time.Duration(len(w.members))
 	// Members: each signs in (through the office) unless signed before, then
 	// votes again and again, for, against, abstain in turn.
 	choices := []meeting.Choice{meeting.VoteFor, meeting.VoteAgainst, meeting.VoteAbstain}
@@ -495,6 +520,18 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 		}()
 	}
 
+	return load, stop
+}
+
+func runCrash(t *testing.T, bin, dsn string, kills int) {
+	ctx := context.Background()
+	w := crashSetup(t, dsn)
+	srv := &crashServer{t: t, bin: bin, dsn: dsn, addr: freeAddr(t)}
+	load, stopLoad := startCrashLoad(t, w, "http://"+srv.addr, time.Duration(kills)*700*time.Millisecond)
+	t.Cleanup(func() { // also when a start fails midway
+		stopLoad()
+		srv.kill()
+	})
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	started := time.Now()
 	srv.start()
@@ -505,8 +542,7 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 		srv.start()
 	}
 	time.Sleep(500 * time.Millisecond)
-	stopOnce.Do(func() { close(stopLoad) })
-	wg.Wait()
+	stopLoad()
 	srv.stop()
 	elapsed := time.Since(started)
 	if t.Failed() {
@@ -519,7 +555,7 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 	}
 	defer db.Close()
 	raw := rawDB(t, dsn)
-	checkCrash(t, db, raw, w, load)
+	checkCrash(t, db, raw, w, load, load)
 	if t.Failed() {
 		out := srv.output()
 		t.Logf("server output (last 4000 bytes):\n%s", out[max(0, len(out)-4000):])
@@ -554,7 +590,12 @@ func rawDB(t *testing.T, dsn string) *sql.DB {
 	return raw
 }
 
-func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *crashLoad) {
+// checkCrash checks the database against what the clients were told: every
+// write acknowledged in must is there, and everything there is explained by a
+// request in may that was not refused. After a crash run both are the whole
+// load; for a backup, must is the load as the backup started and may the
+// load after it ended.
+func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, must, may *crashLoad) {
 	t.Helper()
 	ctx := context.Background()
 	query := func(q string, args ...any) *sql.Rows {
@@ -586,7 +627,7 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 	}
 	rows.Close()
 	var signAcked, signLost int
-	for id, out := range load.signins {
+	for id, out := range must.signins {
 		if out == acked {
 			signAcked++
 			if !signed[id] {
@@ -599,13 +640,13 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 		t.Errorf("sign-ins: %d rows but %d audit entries", len(signed), n)
 	}
 	for id := range signed {
-		if out, ok := load.signins[id]; ok && out == refused {
+		if out, ok := may.signins[id]; ok && out == refused {
 			t.Errorf("member %d: sign-in refused yet in the database", id)
 		}
 	}
 
-	// Ballots: the database holds the last acknowledged choice, or that of a
-	// later request that got no answer; none of a member not signed in.
+	// Ballots: the database holds the last choice acknowledged in must, or
+	// that of a later request not refused; none of a member not signed in.
 	got := map[int64]meeting.Choice{}
 	rows = query(`SELECT member_id, choice FROM vote_ballot WHERE vote_id = $1`, w.voteID)
 	for rows.Next() {
@@ -621,9 +662,9 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 	}
 	rows.Close()
 	var ballotAcked, ballotLost int
-	for id, tries := range load.ballots {
+	for id, tries := range may.ballots {
 		last := -1
-		for i, tr := range tries {
+		for i, tr := range must.ballots[id] {
 			if tr.out == acked {
 				ballotAcked++
 				last = i
@@ -635,7 +676,7 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 			allowed[tries[last].choice] = true
 		}
 		for _, tr := range tries[last+1:] {
-			if tr.out == unknown {
+			if tr.out != refused {
 				allowed[tr.choice] = true
 			}
 		}
@@ -671,16 +712,16 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 		if r.aidRows != 2 || r.aidSum != 65000 || r.aidFen != 65000 || r.audits != 1 {
 			t.Errorf("visit %s is half there: %+v", seen, r)
 		}
-		if load.visits[seen] == unknown {
-			visitUnanswered++
+		if out, ok := must.visits[seen]; !ok || out != acked {
+			visitUnanswered++ // no answer, or answered after the backup began
 		}
-		if out, ok := load.visits[seen]; !ok || out == refused {
+		if out, ok := may.visits[seen]; !ok || out == refused {
 			t.Errorf("visit %s in the database but never sent or refused (%v)", seen, out)
 		}
 	}
 	rows.Close()
 	var visitAcked, visitLost int
-	for marker, out := range load.visits {
+	for marker, out := range must.visits {
 		if out == acked {
 			visitAcked++
 			if _, ok := visits[marker]; !ok {
@@ -722,7 +763,7 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 		t.Errorf("election: %d ballots returned but %d papers in the box", len(returned), box)
 	}
 	var castAcked, castLost, castUnanswered int
-	for id, ct := range load.elections {
+	for id, ct := range must.elections {
 		if ct.receipt != "" {
 			castAcked++
 			r, err := db.CheckReceipt(ctx, app.System, w.electionID, ct.receipt)
@@ -735,12 +776,14 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 		if ct.receipt == "" && returned[id] {
 			castUnanswered++
 		}
+	}
+	for id, ct := range may.elections {
 		if (ct.second || (returned[id] && ct.receipt == "")) && ct.unknown == 0 {
 			t.Errorf("member %d: election ballot in the box that no request without an answer explains: %+v", id, *ct)
 		}
 	}
 	for id := range returned {
-		if load.elections[id] == nil {
+		if may.elections[id] == nil {
 			t.Errorf("member %d: election ballot returned but never sent", id)
 		}
 	}
@@ -753,9 +796,9 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, load *cra
 		t.Errorf("audit: %v", p)
 	}
 	t.Logf("sign-ins: %d acknowledged, %d in the database (with %d before the run), lost %d", signAcked, len(signed), w.preSigned, signLost)
-	t.Logf("ballots: %d acknowledged (%d members), %d in the database, lost or wrong %d", ballotAcked, len(load.ballots), len(got), ballotLost)
+	t.Logf("ballots: %d acknowledged (%d members), %d in the database, lost or wrong %d", ballotAcked, len(must.ballots), len(got), ballotLost)
 	t.Logf("election: %d ballots acknowledged, %d in the box (%d whose answer was lost), lost %d", castAcked, box, castUnanswered, castLost)
 	t.Logf("visits: %d acknowledged of %d sent, %d in the database (%d whose answer was lost), lost %d",
-		visitAcked, len(load.visits), len(visits), visitUnanswered, visitLost)
+		visitAcked, len(must.visits), len(visits), visitUnanswered, visitLost)
 	t.Logf("audit: %d chains, %d entries verify", rep.Chains, rep.Entries)
 }
