@@ -797,8 +797,8 @@ func checkCrash(t *testing.T, db *store.DB, raw *sql.DB, w crashWorld, must, may
 	}
 	t.Logf("sign-ins: %d acknowledged, %d in the database (with %d before the run), lost %d", signAcked, len(signed), w.preSigned, signLost)
 	t.Logf("ballots: %d acknowledged (%d members), %d in the database, lost or wrong %d", ballotAcked, len(must.ballots), len(got), ballotLost)
-	t.Logf("election: %d ballots acknowledged, %d in the box (%d whose answer was lost), lost %d", castAcked, box, castUnanswered, castLost)
-	t.Logf("visits: %d acknowledged of %d sent, %d in the database (%d whose answer was lost), lost %d",
+	t.Logf("election: %d ballots acknowledged, %d in the box (%d whose answer was lost or came later), lost %d", castAcked, box, castUnanswered, castLost)
+	t.Logf("visits: %d acknowledged of %d sent, %d in the database (%d whose answer was lost or came later), lost %d",
 		visitAcked, len(must.visits), len(visits), visitUnanswered, visitLost)
 	t.Logf("audit: %d chains, %d entries verify", rep.Chains, rep.Entries)
 }
