@@ -36,7 +36,7 @@ Commands:
   migrate       apply database migrations and exit
   demo          load the demo world into an empty database
   user          create an account or reset a password
-  backup        make a consistent copy of the SQLite database
+  backup        make a consistent copy of the database while it runs (PostgreSQL: pg_dump -Fc)
   audit verify  check the audit log's hash chains
   duty-tally    rebuild the members' duty tally from the duty events
   search-index  rebuild the search index from the records (--verify: only compare)
@@ -348,16 +348,28 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	dsn := dbFlag(fs)
-	out := fs.String("out", "", "file to write (default ./data/backup-YYYYMMDD-HHMMSS.db)")
+	out := fs.String("out", "", "file to write (default ./data/backup-YYYYMMDD-HHMMSS.db, .dump for PostgreSQL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stamp := time.Now().Format("20060102-150405")
 	if store.IsPostgres(*dsn) {
-		fmt.Fprint(stdout, `PostgreSQL: use the server's own tools, which take a consistent snapshot:
+		target := *out
+		if target == "" {
+			target = "./data/backup-" + stamp + ".dump"
+		}
+		n, err := store.DumpPostgres(ctx, *dsn, target)
+		if errors.Is(err, store.ErrNoPGDump) {
+			fmt.Fprint(stdout, `PostgreSQL: xieshang backup runs pg_dump, which is not on PATH. By hand:
   pg_dump --format=custom --file=xieshang.dump "$XIESHANG_DB"
 restore into an empty database with:
-  pg_restore --no-owner --dbname="postgres://…/xieshang_restored" xieshang.dump
+  pg_restore --no-owner --exit-on-error --dbname="postgres://…/xieshang_restored" xieshang.dump
 `)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backup written: %s (%d bytes, pg_dump custom format; restore with pg_restore)\n", target, n)
 		return nil
 	}
 	db, err := openDB(ctx, *dsn, io.Discard)
@@ -367,7 +379,7 @@ restore into an empty database with:
 	defer db.Close()
 	target := *out
 	if target == "" {
-		target = "./data/backup-" + time.Now().Format("20060102-150405") + ".db"
+		target = "./data/backup-" + stamp + ".db"
 	}
 	n, err := db.Backup(ctx, target)
 	if err != nil {

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -202,10 +205,28 @@ func TestBackup(t *testing.T) {
 }
 
 func TestBackupPostgresAdvice(t *testing.T) {
-	// Nothing listens on port 1: the advice must come without connecting.
-	out, _, err := xs(t, "backup", "--db", "postgres://nobody@127.0.0.1:1/xieshang?sslmode=disable")
-	if err != nil || !strings.Contains(out, "pg_dump") || !strings.Contains(out, "pg_restore") {
-		t.Fatalf("postgres backup: %v %q", err, out)
+	// Without pg_dump on PATH: the commands to run by hand, and a failure
+	// (a cron job must not take it for a backup).
+	t.Setenv("PATH", t.TempDir())
+	target := filepath.Join(t.TempDir(), "x.dump")
+	out, _, err := xs(t, "backup", "--db", "postgres://nobody@127.0.0.1:1/xieshang?sslmode=disable", "--out", target)
+	if !errors.Is(err, store.ErrNoPGDump) || !strings.Contains(out, "pg_dump --format=custom") || !strings.Contains(out, "pg_restore") {
+		t.Fatalf("postgres backup without pg_dump: %v %q", err, out)
+	}
+}
+
+func TestBackupPostgresUnreachable(t *testing.T) {
+	if _, err := exec.LookPath("pg_dump"); err != nil {
+		t.Skip("pg_dump not on PATH")
+	}
+	// Nothing listens on port 1: pg_dump fails, the command says so and leaves no file.
+	target := filepath.Join(t.TempDir(), "x.dump")
+	_, _, err := xs(t, "backup", "--db", "postgres://nobody:secret@127.0.0.1:1/xieshang?sslmode=disable&search_path=xs", "--out", target)
+	if err == nil || !strings.Contains(err.Error(), "pg_dump") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("postgres backup of an unreachable server: %v", err)
+	}
+	if _, err := os.Stat(target); !os.IsNotExist(err) {
+		t.Fatalf("a failed dump left %s: %v", target, err)
 	}
 }
 
