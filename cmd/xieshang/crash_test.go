@@ -209,6 +209,7 @@ type crashServer struct {
 	t        *testing.T
 	bin, dsn string
 	addr     string
+	args     []string // more flags for serve
 	cmd      *exec.Cmd
 	exited   chan error   // cmd's Wait
 	log      bytes.Buffer // stdout and stderr of every start
@@ -228,7 +229,7 @@ func freeAddr(t *testing.T) string {
 // start runs the server and waits until it says it listens.
 func (s *crashServer) start() {
 	s.t.Helper()
-	cmd := exec.Command(s.bin, "serve", "--addr", s.addr, "--db", s.dsn, "--log-level", "warn")
+	cmd := exec.Command(s.bin, append([]string{"serve", "--addr", s.addr, "--db", s.dsn, "--log-level", "warn"}, s.args...)...)
 	cmd.Env = append(os.Environ(), "XIESHANG_SIGN_KEY="+strings.Repeat("k", 32))
 	ready := make(chan struct{})
 	lw := &lineWriter{s: s, ready: ready}

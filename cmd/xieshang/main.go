@@ -127,6 +127,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	secure := fs.Bool("secure-cookies", os.Getenv("XIESHANG_SECURE_COOKIES") == "1",
 		"mark cookies Secure (set when served over HTTPS, $XIESHANG_SECURE_COOKIES=1)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	var defDrain time.Duration
+	if v := os.Getenv("XIESHANG_DRAIN_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("XIESHANG_DRAIN_DELAY=%q: not a duration such as 10s", v)
+		}
+		defDrain = d
+	}
+	drainDelay := fs.Duration("drain-delay", defDrain,
+		"at SIGTERM, answer /readyz 503 and keep serving this long before closing the listener, so a load balancer "+
+			"stops sending first; a second signal ends it early ($XIESHANG_DRAIN_DELAY, e.g. 10s)")
 	notify := notifyFlags(fs) // e-mail and SMS for notices (notify.go)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -208,6 +219,22 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	// Readiness flips at once; with a drain delay the server keeps serving
+	// while a load balancer notices, then stops accepting connections and
+	// lets the requests in flight finish.
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(again)
+	handler.Drain()
+	if *drainDelay > 0 {
+		log.Info("draining: /readyz answers 503", "delay", *drainDelay)
+		select {
+		case <-time.After(*drainDelay):
+		case <-again:
+		case err := <-errc:
+			return err
+		}
 	}
 	log.Info("shutting down: finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
@@ -67,6 +69,8 @@ type Server struct {
 	ownHub  bool       // hub made by New: Close closes it
 	boards  *boardFeed // coalesced board snapshots (meeting_live.go)
 	pages   *pageCache // rendered pages of the Cache routes (pagecache.go)
+	// draining is set at shutdown: /readyz answers 503 (Drain).
+	draining atomic.Bool
 }
 
 // New builds the server and its routes.
@@ -138,13 +142,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 	}
 	mux.Handle("GET /static/", static.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := db.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ready"))
-	})
+	mux.HandleFunc("GET /readyz", s.ready)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") { // the API answers JSON even here
 			r = r.WithContext(withAPI(r.Context()))
@@ -158,6 +156,26 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 	s.handler = s.recoverer(s.logRequests(compress(securityHeaders(cop.Handler(s.loadSession(mux))))))
 	return s
 }
+
+// ready answers /readyz: 503 once the server drains (a load balancer stops
+// sending it requests) or while the database does not answer within 2 s.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready"))
+}
+
+// Drain makes /readyz answer 503 from now on; requests are still served.
+// serve calls it at SIGTERM, before it stops accepting connections.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // Routes returns the route table, for the access-matrix and OpenAPI tests.
 func (s *Server) Routes() []Route { return s.routes }
