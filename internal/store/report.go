@@ -497,6 +497,9 @@ func reportText(in ReportInput, today app.Date) (proposal.ReportText, app.FieldE
 // submits under its own name. Errors: EFORBIDDEN for other accounts, field
 // errors for the text and the authors.
 func (db *DB) CreateReport(ctx context.Context, actor app.Actor, in ReportInput) (Report, error) {
+	if err := db.MayWriteReports(ctx, actor); err != nil {
+		return Report{}, err // who may write comes before what is written
+	}
 	text, errs := reportText(in, db.Today())
 	orgID := in.OrgID
 	if orgID == 0 || isMemberAccount(actor) {
@@ -566,6 +569,34 @@ func (db *DB) CreateReport(ctx context.Context, actor app.Actor, in ReportInput)
 		return Report{}, err
 	}
 	return db.FindReportByID(ctx, actor, id)
+}
+
+// MayWriteReports refuses (EFORBIDDEN) an account that may not submit
+// reports: a member account needs its member; other roles need
+// proposal:draft (the office) or a place among the report roles of their
+// committee's proposal rules (proposal.Rules.ReportRoles). CreateReport
+// asks it before it validates anything; the committee of the organisation
+// reported for is checked again there.
+func (db *DB) MayWriteReports(ctx context.Context, actor app.Actor) error {
+	role := auth.Role(actor.Role)
+	switch {
+	case isMemberAccount(actor):
+		if actor.MemberID == 0 {
+			return app.Errorf(app.EFORBIDDEN, "当前委员账号未关联委员，不能报送信息")
+		}
+		return nil
+	case role.Can(auth.ProposalDraft):
+		return nil
+	case actor.CommitteeID != 0:
+		rules, err := readProposalRules(ctx, db.read, actor.CommitteeID)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(rules.ReportRoles, actor.Role) {
+			return nil
+		}
+	}
+	return app.Errorf(app.EFORBIDDEN, "当前账号不能报送社情民意信息")
 }
 
 // resolveReportAuthors checks the named authors: members of the committee
@@ -640,13 +671,13 @@ func (db *DB) UpdateReport(ctx context.Context, actor app.Actor, id int64, in pr
 		in.Year = db.Today().Y
 	}
 	in.Normalize()
-	if errs := in.Validate(); len(errs) > 0 {
-		return Report{}, errs.Err()
-	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		r, err := tx.lockReport(ctx, actor, id)
+		r, err := tx.lockReport(ctx, actor, id) // the report first: outside the subtree it is 404, whatever the text
 		if err != nil {
 			return err
+		}
+		if errs := in.Validate(); len(errs) > 0 {
+			return errs.Err()
 		}
 		to, err := proposal.ReportNext(r.State, proposal.ReportEdit)
 		if err != nil {

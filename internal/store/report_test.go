@@ -93,6 +93,8 @@ func TestReportLifecycle(t *testing.T) {
 		coord.Role, coord.Name, coord.AccountID = string(auth.Coordinator), "联络员老周", 77
 		_, err = db.CreateReport(ctx, coord, store.ReportInput{Year: 2024, Title: "村道破损", Body: "x"})
 		wantErr(t, "coordinator not allowed", err, app.EFORBIDDEN, "", "不能报送")
+		_, err = db.CreateReport(ctx, coord, store.ReportInput{}) // the role is refused before the text is checked
+		wantErr(t, "coordinator, empty report", err, app.EFORBIDDEN, "", "不能报送")
 
 		// A member neither handles nor adopts.
 		city := proposal.Adoption{Level: proposal.City, AdoptedOn: app.MustDate("2024-05-20"),
@@ -109,6 +111,9 @@ func TestReportLifecycle(t *testing.T) {
 		}
 		bReport := mustReport(t, db, w.actorB, store.ReportInput{Year: 2024, Title: "阳谷的信息", Body: "x",
 			Authors: []store.ReportAuthorInput{{MemberID: bMember.ID}}})
+		// Another county's report is not found, whatever the text: it is looked up before the text is checked.
+		_, err = db.UpdateReport(ctx, office, bReport.ID, proposal.ReportText{})
+		wantErr(t, "empty edit of another county's report", err, app.ENOTFOUND, "", "")
 		_, err = db.MergeReports(ctx, office, r1.ID, []int64{r2.ID, bReport.ID}, "")
 		wantErr(t, "merge across committees", err, app.EINVALID, "merge_ids", "不存在或不在本账号管辖范围内")
 		if r, _ := db.FindReportByID(ctx, office, r2.ID); r.State != proposal.ReportSubmitted || r.MergedInto != 0 {

@@ -227,14 +227,14 @@ func (db *DB) UpdateUnit(ctx context.Context, actor app.Actor, id int64, in Unit
 	if err := mayKeepUnits(actor); err != nil {
 		return Unit{}, err
 	}
-	if errs := in.Validate(); len(errs) > 0 {
-		return Unit{}, errs.Err()
-	}
 	var after Unit
 	err := db.InTx(ctx, func(tx *Tx) error {
-		before, err := tx.lockUnit(ctx, actor, id)
+		before, err := tx.lockUnit(ctx, actor, id) // the unit first: one the actor does not keep is 404, whatever the input
 		if err != nil {
 			return err
+		}
+		if errs := in.Validate(); len(errs) > 0 {
+			return errs.Err()
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE handling_unit SET name = $2, short_name = $3, kind = $4, contact = $5,
 			phone = $6, sort = $7, updated_at = $8 WHERE id = $1`, id, in.Name, in.ShortName, in.Kind, in.Contact,
@@ -254,6 +254,16 @@ func (db *DB) UpdateUnit(ctx context.Context, actor app.Actor, id int64, in Unit
 			Before: before, After: after})
 	})
 	return after, err
+}
+
+// FindKeptUnit returns a unit the actor keeps, that is may change: one of
+// a committee in its subtree (FindUnitByID also gives a township's office
+// its county's units, which it sees but does not keep).
+func (db *DB) FindKeptUnit(ctx context.Context, actor app.Actor, id int64) (Unit, error) {
+	var u Unit
+	err := scanUnit(db.read.QueryRowContext(ctx, `SELECT `+unitColumns+unitFrom+` WHERE u.id = $1 AND o.path LIKE $2 || '%'`,
+		id, actor.Path), &u)
+	return u, notFound(err, "承办单位", "find kept unit")
 }
 
 // lockUnit reads a unit the actor keeps: one of a committee in its subtree.

@@ -471,6 +471,11 @@ func parseDutyRules(r *http.Request) (duty.Rules, app.FieldErrors, error) {
 }
 
 func (s *Server) dutyRulesSave(w http.ResponseWriter, r *http.Request, id int64) error {
+	if id != 0 {
+		if _, err := s.db.FindDutyRuleSet(r.Context(), actor(r), id); err != nil {
+			return err // the rule set before the form: outside the subtree it is 404
+		}
+	}
 	rules, errs, err := parseDutyRules(r)
 	if err != nil {
 		return err

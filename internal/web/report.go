@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -80,19 +79,11 @@ func reportFilter(r *http.Request) store.ReportFilter {
 // canSubmitReport reports whether the account may submit reports: members
 // and the office, or a role the committee's rules allow.
 func (s *Server) canSubmitReport(ctx context.Context, r *http.Request) (bool, error) {
-	role := state(r).account.Role
-	if role.Can(auth.ProposalDraft) {
-		return true, nil
-	}
-	a := actor(r)
-	if a.CommitteeID == 0 {
+	err := s.db.MayWriteReports(ctx, actor(r))
+	if app.ErrorCode(err) == app.EFORBIDDEN {
 		return false, nil
 	}
-	rules, err := s.db.FindProposalRules(ctx, a, 0)
-	if err != nil {
-		return false, err
-	}
-	return slices.Contains(rules.ReportRoles, string(role)), nil
+	return err == nil, err
 }
 
 func levelOptions(first string) []view.Option {
@@ -257,6 +248,9 @@ func reportLines(s string) []string {
 }
 
 func (s *Server) reportCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := s.db.MayWriteReports(r.Context(), actor(r)); err != nil {
+		return err // who may write comes before the form
+	}
 	f, err := parseForm(r)
 	if err != nil {
 		return err
@@ -283,6 +277,9 @@ func (s *Server) reportUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
+	}
+	if _, err := s.db.FindReportByID(r.Context(), actor(r), id); err != nil {
+		return err // the report before the form: outside the subtree it is 404
 	}
 	f, err := parseForm(r)
 	if err != nil {

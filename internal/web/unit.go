@@ -107,6 +107,11 @@ func (s *Server) unitNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) unitSave(w http.ResponseWriter, r *http.Request, id int64) error {
+	if id != 0 {
+		if _, err := s.db.FindKeptUnit(r.Context(), actor(r), id); err != nil {
+			return err // the unit before the form: one the account does not keep is 404
+		}
+	}
 	f, err := parseForm(r)
 	if err != nil {
 		return err
