@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"xieshang/internal/auth"
 	"xieshang/internal/demo"
 	"xieshang/internal/store"
 	"xieshang/internal/storetest"
@@ -126,6 +127,11 @@ func TestUploadLimitsAndTypesEveryRoute(t *testing.T) {
 		{"topic visit photo", "/topics/" + topic + "/visits", "photos", "topic_file",
 			url.Values{"kind": {topicKind}, "starts_on": {today}, "ends_on": {today}, "places": {"甲村"}, "others": {"县政协委员"}, "findings": {"调研发现"}},
 			"现场.jpg", jpeg, map[string][]byte{"现场.jpg": exe, "现场.png": html, "现场.exe": jpeg, "现场.pdf": pdf}},
+		{"topic outcome file", "/topics/" + topic + "/outcomes", "file", "topic_file",
+			url.Values{"kind": {"report"}, "title": {"调研报告"}, "body": {"报告正文"}}, "报告.pdf", pdf,
+			map[string][]byte{"报告.pdf": exe, "报告.docx": html, "报告.jpg": jpeg}},
+		{"proposal with its text", "/proposals/new", "file", "proposal", nil, "", nil,
+			map[string][]byte{"提案.pdf": exe, "提案.docx": html}},
 		{"household visit photo", "/visits", "photos", "assist_file",
 			url.Values{"household_id": {household}, "cadre_id": {cadre}, "visited_on": {today}, "occasion": {occasion},
 				"seen": {"家中整洁"}, "needs": {"无"}}, "走访.jpg", jpeg, map[string][]byte{"走访.jpg": exe, "走访.png": html, "走访.pdf": pdf}},
@@ -167,3 +173,36 @@ func errorsOf(page string) string {
 }
 
 var errorRe = regexp.MustCompile(`<[^>]*class="[^"]*\berror\b[^"]*"[^>]*>(<div>)?[^<]+`)
+
+// The upload limit holds on every form route, whatever its handler does: an
+// oversized multipart body posted by a signed-in account allowed everything
+// answers 413 with a Chinese message, before any handler runs. (The JSON
+// API's bodies: TestAPIBadBodies.)
+func TestOversizedUploadIs413OnEveryPostRoute(t *testing.T) {
+	const limit = 64 << 10
+	e := newEnvWith(t, serverOpts{cfg: web.Config{MaxUploadBytes: limit}})
+	// The platform admin holds every permission but a handling unit's.
+	admin, unit := e.login("admin"), e.login("unit-a")
+	param := regexp.MustCompile(`\{[^}]+\}`)
+	big := bytes.Repeat([]byte("%PDF-1.4 "), limit/8)
+	n := 0
+	for _, rt := range e.web.Routes() {
+		if rt.Method != "POST" || rt.API || rt.Public || rt.Pattern == "/logout" {
+			continue
+		}
+		path := param.ReplaceAllString(rt.Pattern, "1")
+		c := admin
+		if rt.Perm != "" && !auth.Admin.Can(rt.Perm) {
+			c = unit
+		}
+		res := c.sendFiles(path, nil, "file", "大文件.pdf", big)
+		if b := body(res); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b, "提交的内容过大") {
+			t.Errorf("POST %s: %d, want 413 提交的内容过大", rt.Pattern, res.StatusCode)
+		}
+		n++
+	}
+	if n < 50 {
+		t.Fatalf("only %d POST routes", n)
+	}
+	t.Logf("%d form routes answer 413", n)
+}
