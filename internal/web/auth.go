@@ -21,7 +21,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	if state(r).signed {
 		return redirect(w, r, "/")
 	}
-	return render(w, r, http.StatusOK, view.Login(s.newLoginCSRF(w), "", safeNext(r.URL.Query().Get("next")), ""))
+	return render(w, r, http.StatusOK, view.Login(s.newLoginCSRF(w, r), "", safeNext(r.URL.Query().Get("next")), ""))
 }
 
 func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) error {
@@ -32,21 +32,22 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.PostFormValue("next"))
 	c, err := r.Cookie(loginCSRF)
 	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf_token"))) != 1 {
-		return render(w, r, http.StatusForbidden, view.Login(s.newLoginCSRF(w), username, next, "页面已过期，请重新登录"))
+		return render(w, r, http.StatusForbidden, view.Login(s.newLoginCSRF(w, r), username, next, "页面已过期，请重新登录"))
 	}
 	password := r.PostFormValue("password")
 	if username == "" || password == "" || len(username) > 64 || len(password) > 256 {
-		return render(w, r, http.StatusUnprocessableEntity, view.Login(s.newLoginCSRF(w), username, next, "请输入用户名和密码"))
+		return render(w, r, http.StatusUnprocessableEntity, view.Login(s.newLoginCSRF(w, r), username, next, "请输入用户名和密码"))
 	}
 	_, token, err := s.db.Login(r.Context(), username, password, clientIP(r), r.UserAgent())
 	if err != nil {
 		if code := app.ErrorCode(err); code == app.EUNAUTHORIZED || code == app.ETHROTTLED {
-			return render(w, r, httpStatus(code), view.Login(s.newLoginCSRF(w), username, next, app.ErrorMessage(err)))
+			return render(w, r, httpStatus(code), view.Login(s.newLoginCSRF(w, r), username, next, app.ErrorMessage(err)))
 		}
 		return err
 	}
-	s.setSessionCookie(w, token, 0)
-	http.SetCookie(w, &http.Cookie{Name: loginCSRF, Path: "/login", MaxAge: -1})
+	s.setSessionCookie(w, r, token, 0)
+	http.SetCookie(w, &http.Cookie{Name: loginCSRF, Path: "/login", MaxAge: -1, HttpOnly: true, Secure: s.secure(r),
+		SameSite: http.SameSiteStrictMode})
 	return redirect(w, r, next)
 }
 
@@ -57,7 +58,7 @@ func (s *Server) logoutPost(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	s.setSessionCookie(w, "", -1)
+	s.setSessionCookie(w, r, "", -1)
 	return redirect(w, r, "/login")
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -180,19 +181,24 @@ func validQuery(r *http.Request) bool {
 
 // newLoginCSRF sets a double-submit cookie for the login form (there is no
 // session yet) and returns its value.
-func (s *Server) newLoginCSRF(w http.ResponseWriter) string {
+func (s *Server) newLoginCSRF(w http.ResponseWriter, r *http.Request) string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	v := hex.EncodeToString(b)
 	http.SetCookie(w, &http.Cookie{Name: loginCSRF, Value: v, Path: "/login", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+		Secure: s.secure(r), SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	return v
 }
 
-func (s *Server) setSessionCookie(w http.ResponseWriter, token string, maxAge int) {
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
 }
+
+// secure reports whether cookies are marked Secure: always with
+// Config.SecureCookies (TLS ends at a proxy), and whenever this server
+// itself received the request over TLS.
+func (s *Server) secure(r *http.Request) bool { return s.cfg.SecureCookies || r.TLS != nil }
 
 // clientIP is the peer address. X-Forwarded-For is not trusted: behind a
 // proxy, configure the proxy to set the peer (documented in the README).
@@ -235,15 +241,22 @@ func (w *statusWriter) Flush() {
 	}
 }
 
-// logRequests logs method, path (never the query, which may hold personal
-// data), status, size and duration with a request id.
+// logRequests gives every request an id and logs method, path (never the
+// query or the body, which may hold personal data), status, size and
+// duration with it. The id is the incoming X-Request-Id when that is
+// well-formed (a proxy's), else a new one; it is sent back in X-Request-Id,
+// logged with internal errors and shown on the 500 page.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		b := make([]byte, 6)
-		rand.Read(b)
-		id := hex.EncodeToString(b)
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
 		w.Header().Set("X-Request-Id", id)
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		if s.log == nil {
@@ -253,9 +266,31 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if sw.status >= 500 {
 			level = slog.LevelError
 		}
-		s.log.Log(r.Context(), level, "request", "id", id, "method", r.Method, "path", r.URL.Path,
+		s.log.Log(r.Context(), level, "request", "request_id", id, "method", r.Method, "path", r.URL.Path,
 			"status", sw.status, "bytes", sw.bytes, "ms", time.Since(start).Milliseconds())
 	})
+}
+
+type requestIDKey struct{}
+
+// requestID is the id logRequests gave the request ("" outside it).
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}
+
+// validRequestID accepts 8 to 64 letters, digits, '-', '_' and '.': enough
+// for UUIDs and proxies' ids, nothing that could forge a log line or header.
+func validRequestID(id string) bool {
+	if len(id) < 8 || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // recoverer turns a panic into a logged 500.

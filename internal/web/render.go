@@ -171,7 +171,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := app.ErrorCode(err)
 	status := httpStatus(code)
 	if code == app.EINTERNAL && s.log != nil {
-		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("internal error", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if isAPI(r) {
 		writeJSON(w, status, map[string]any{"error": map[string]any{
@@ -180,7 +180,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	title := map[int]string{404: "未找到", 403: "无权访问", 401: "请先登录", 409: "操作冲突", 413: "内容过大",
 		422: "提交的内容有误", 429: "请求过于频繁", 500: "系统内部错误"}[status]
-	render(w, r, status, view.ErrorPage(page(r, title, ""), status, app.ErrorMessage(err)))
+	p := page(r, title, "")
+	p.RequestID = requestID(r)
+	render(w, r, status, view.ErrorPage(p, status, app.ErrorMessage(err)))
 }
 
 // writeJSON writes v as JSON with a status.

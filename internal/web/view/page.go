@@ -19,6 +19,9 @@ type Page struct {
 	// Export is the list's .xlsx export with the page's filters, which
 	// ExportLink offers as 导出Excel; empty on other pages.
 	Export string
+	// RequestID is the request's id (X-Request-Id), which the 500 page shows
+	// so that a clerk can quote it to whoever reads the logs.
+	RequestID string
 }
 
 // User is the signed-in account as the layout shows it.
