@@ -140,12 +140,18 @@ func TestFailover(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer standbyDB.Close()
-	var promotedAt time.Time
+	var promotedAt, writableAt time.Time // out of recovery; and not read-only either
 	deadline := stopped.Add(2 * time.Minute)
 	for firstAck[0].Load() == 0 || firstAck[1].Load() == 0 {
-		var recovery bool
-		if promotedAt.IsZero() && standbyDB.QueryRow(`SELECT pg_is_in_recovery()`).Scan(&recovery) == nil && !recovery {
-			promotedAt = time.Now()
+		var recovery, readOnly bool
+		if writableAt.IsZero() && standbyDB.QueryRow(`SELECT pg_is_in_recovery(), current_setting('transaction_read_only') = 'on'`).
+			Scan(&recovery, &readOnly) == nil && !recovery {
+			if promotedAt.IsZero() {
+				promotedAt = time.Now()
+			}
+			if !readOnly {
+				writableAt = time.Now()
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("2 minutes after the stop: node A wrote again %v, node B %v; %s is %q",
@@ -157,10 +163,10 @@ func TestFailover(t *testing.T) {
 	took := [2]time.Duration{time.Unix(0, firstAck[0].Load()).Sub(stopped), time.Unix(0, firstAck[1].Load()).Sub(stopped)}
 	t.Logf("first acknowledged write sent after the kill: node A after %.1f s, node B after %.1f s; %s is %q",
 		took[0].Seconds(), took[1].Seconds(), standby.name, promoted)
-	if !promotedAt.IsZero() {
-		t.Logf("%s left recovery (promoted) %.1f s after the kill; the nodes wrote again %.1f s and %.1f s after that",
-			standby.name, promotedAt.Sub(stopped).Seconds(), took[0].Seconds()-promotedAt.Sub(stopped).Seconds(),
-			took[1].Seconds()-promotedAt.Sub(stopped).Seconds())
+	if !writableAt.IsZero() {
+		t.Logf("%s left recovery %.1f s after the kill and took writes (not read-only) %.1f s after it; the nodes wrote again %.1f s and %.1f s after that",
+			standby.name, promotedAt.Sub(stopped).Seconds(), writableAt.Sub(stopped).Seconds(),
+			(took[0] - writableAt.Sub(stopped)).Seconds(), (took[1] - writableAt.Sub(stopped)).Seconds())
 	}
 	time.Sleep(5 * time.Second) // writes on the new primary
 	stopOnce.Do(func() { close(stopLoad) })
@@ -216,6 +222,9 @@ func TestFailover(t *testing.T) {
 		load.acks.Load(), ackedBefore, load.errs.Load(), sumMap(load.refusals), lost)
 	for k, n := range load.refusals {
 		t.Logf("  %d× %s", n, k)
+		if strings.HasPrefix(k, "404 ") {
+			t.Errorf("%d× %s: the switch answered as if the record did not exist (clients would not retry)", n, k)
+		}
 	}
 	t.Logf("boards: node B's stream reconnected %d time(s) during the failover; node A's %d time(s) over its restart",
 		watchB.reconnects.Load(), watchA.reconnects.Load())
