@@ -446,6 +446,17 @@ func startPGAF(t *testing.T) *pgaf {
 			t.Fatal(err)
 		}
 	}
+	// pg_autoctl keeps its pid files in XDG_RUNTIME_DIR if it exists, else
+	// in /tmp/pg_autoctl, where they would outlive the test.
+	run := filepath.Join(dir, "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if pg.cred != nil {
+		if err := os.Chown(run, int(pg.cred.Uid), int(pg.cred.Gid)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	port := func() int {
 		_, p, _ := strings.Cut(freeAddr(t), ":")
 		n, _ := strconv.Atoi(p)
