@@ -327,6 +327,15 @@ type crashLoad struct {
 	elections  map[int64]*castTries  // member id → its election ballot requests
 	acks, errs atomic.Int64
 	refusals   map[string]int // status and message of refusals (for the log)
+
+	// onAck, if set, is called after each acknowledged request with the
+	// index of the node that answered and when the request was sent.
+	onAck func(node int, sent time.Time)
+}
+
+func newCrashLoad() *crashLoad {
+	return &crashLoad{signins: map[int64]outcome{}, ballots: map[int64][]ballotTry{}, visits: map[string]outcome{},
+		elections: map[int64]*castTries{}, refusals: map[string]int{}}
 }
 
 func (l *crashLoad) refusal(status int, body []byte) {
@@ -357,20 +366,34 @@ func (l *crashLoad) snapshot() *crashLoad {
 	return c
 }
 
-// startCrashLoad starts the crash test's clients against the server at base:
-// six workers sign members in and vote, four record visits. The late sign-ins
-// and the election ballots are spread over about span. stop ends the clients
-// and waits for them; it may be called more than once.
-func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration) (load *crashLoad, stop func()) {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
-	load = &crashLoad{signins: map[int64]outcome{}, ballots: map[int64][]ballotTry{}, visits: map[string]outcome{},
-		elections: map[int64]*castTries{}, refusals: map[string]int{}}
+// startCrashLoad starts the crash test's clients against the server at base
+// (drive with one node). stop ends the clients and waits for them; it may be
+// called more than once.
+func startCrashLoad(t *testing.T, w crashWorld, base string, spread time.Duration) (load *crashLoad, stop func()) {
+	load = newCrashLoad()
+	stopLoad := make(chan struct{})
+	var stopOnce sync.Once
+	var wg sync.WaitGroup
+	load.drive(t, w, []string{base}, spread, stopLoad, &wg)
+	return load, func() {
+		stopOnce.Do(func() { close(stopLoad) })
+		wg.Wait()
+	}
+}
 
-	post := func(token, path string, body any) (outcome, []byte) {
+// drive starts the clients, which send requests to the servers at nodes (base
+// URLs; each client keeps to one) until stop is closed: members sign in
+// (those not signed in before, spread over spread) and vote again and again,
+// cast their election ballot once (also spread over spread), cadres record
+// visits. Every outcome goes into load.
+func (load *crashLoad) drive(t *testing.T, w crashWorld, nodes []string, spread time.Duration, stop <-chan struct{}, wg *sync.WaitGroup) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	post := func(node int, token, path string, body any) (outcome, []byte) {
 		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(b))
+		req, _ := http.NewRequest("POST", nodes[node]+path, bytes.NewReader(b))
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
+		sent := time.Now()
 		res, err := client.Do(req)
 		if err != nil {
 			load.errs.Add(1)
@@ -384,6 +407,9 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 			return unknown, nil // the answer broke off: its status line may not be the whole story
 		case res.StatusCode >= 200 && res.StatusCode < 300:
 			load.acks.Add(1)
+			if load.onAck != nil {
+				load.onAck(node, sent)
+			}
 			return acked, data
 		case res.StatusCode >= 500:
 			// 5xx: a server error may come after a commit failed midway; count it as unknown
@@ -394,14 +420,7 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 		return refused, data
 	}
 
-	stopLoad := make(chan struct{})
-	var stopOnce sync.Once
-	var wg sync.WaitGroup
-	stop = func() {
-		stopOnce.Do(func() { close(stopLoad) })
-		wg.Wait()
-	}
-	castFrom, castEvery := time.Now(), span/time.Duration(len(w.members))
+	castFrom, castEvery := time.Now(), spread/time.Duration(len(w.members))
 	// Members: each signs in (through the office) unless signed before, then
 	// votes again and again, for, against, abstain in turn.
 	choices := []meeting.Choice{meeting.VoteFor, meeting.VoteAgainst, meeting.VoteAbstain}
@@ -410,6 +429,7 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			node := g % len(nodes)
 			rng := rand.New(rand.NewPCG(uint64(g), 7))
 			signed := map[int]bool{}
 			var own []int
@@ -418,7 +438,7 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 			}
 			for k := 0; ; k++ {
 				select {
-				case <-stopLoad:
+				case <-stop:
 					return
 				default:
 				}
@@ -429,7 +449,7 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 						time.Sleep(10 * time.Millisecond) // sign-ins spread over the run too
 						continue
 					}
-					out, body := post(w.office, fmt.Sprintf("/api/v1/meetings/%d/signins", w.meetingID), map[string]any{"member_id": id})
+					out, body := post(node, w.office, fmt.Sprintf("/api/v1/meetings/%d/signins", w.meetingID), map[string]any{"member_id": id})
 					if out == refused && strings.Contains(string(body), "已签到") {
 						out = acked // signed in by an earlier request whose answer was lost
 					}
@@ -452,7 +472,7 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 					last := slices.Index(choices, tries[n-1].choice)
 					c = choices[(last+1+rng.IntN(2))%3]
 				}
-				out, _ := post(w.tokens[i], fmt.Sprintf("/api/v1/votes/%d/ballots", w.voteID), map[string]any{"choice": c})
+				out, _ := post(node, w.tokens[i], fmt.Sprintf("/api/v1/votes/%d/ballots", w.voteID), map[string]any{"choice": c})
 				load.mu.Lock()
 				load.ballots[id] = append(load.ballots[id], ballotTry{c, out})
 				load.mu.Unlock()
@@ -473,7 +493,7 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 				if done {
 					continue
 				}
-				out, body := post(w.tokens[i], fmt.Sprintf("/api/v1/elections/%d/ballots", w.electionID),
+				out, body := post(node, w.tokens[i], fmt.Sprintf("/api/v1/elections/%d/ballots", w.electionID),
 					map[string]any{"papers": []any{map[string]any{"offices": []any{map[string]any{"marks": []string{"for"}}}}}})
 				var rc struct {
 					Receipt string `json:"receipt"`
@@ -500,15 +520,15 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := g % len(w.cadres)
+			c, node := g%len(w.cadres), g/len(w.cadres)%len(nodes)
 			for {
 				select {
-				case <-stopLoad:
+				case <-stop:
 					return
 				default:
 				}
 				marker := fmt.Sprintf("crash-visit-%06d", visitSeq.Add(1))
-				out, _ := post(w.cadres[c], "/api/v1/visits", map[string]any{"household_id": w.households[c],
+				out, _ := post(node, w.cadres[c], "/api/v1/visits", map[string]any{"household_id": w.households[c],
 					"visited_on": today, "seen": marker, "aid": []map[string]any{
 						{"item": "米", "quantity": "1袋", "value_fen": 15000}, {"item": "慰问金", "value_fen": 50000}}})
 				load.mu.Lock()
@@ -520,8 +540,6 @@ func startCrashLoad(t *testing.T, w crashWorld, base string, span time.Duration)
 			}
 		}()
 	}
-
-	return load, stop
 }
 
 func runCrash(t *testing.T, bin, dsn string, kills int) {

@@ -503,6 +503,9 @@ func (tx *Tx) lockVote(ctx context.Context, actor app.Actor, id int64) (voteScop
 	}
 	m, err := tx.lockMeeting(ctx, actor, meetingID)
 	if err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			return v, err // the database failed: not an answer about the vote
+		}
 		return v, app.NotFound("表决")
 	}
 	v.meeting = m

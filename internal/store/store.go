@@ -78,9 +78,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		reads: &groupQueue[*readAudit]{max: maxReadBatch, run: runReads}}
 	if IsPostgres(dsn) {
 		db.Dialect = Postgres
-		p, err := sql.Open("pgx", dsn)
+		p, err := openPostgres(dsn)
 		if err != nil {
-			return nil, fmt.Errorf("store: open postgres: %w", err)
+			return nil, err
 		}
 		p.SetMaxOpenConns(32)
 		p.SetMaxIdleConns(32)

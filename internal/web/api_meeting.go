@@ -543,6 +543,9 @@ func (s *Server) apiAgendaItemFor(r *http.Request) (store.AgendaItem, error) {
 		return it, err
 	}
 	if _, err := s.meetingFor(r, it.MeetingID); err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			return it, err // the database failed: not an answer about the item
+		}
 		return it, app.NotFound("议程")
 	}
 	return it, nil
@@ -648,6 +651,9 @@ func (s *Server) apiVoteFor(r *http.Request) (store.Vote, error) {
 		return v, err
 	}
 	if _, err := s.meetingFor(r, v.MeetingID); err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			return v, err // the database failed: not an answer about the vote
+		}
 		return v, app.NotFound("表决")
 	}
 	return v, nil

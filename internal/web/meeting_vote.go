@@ -104,6 +104,9 @@ func (s *Server) ballotVote(r *http.Request) (store.Vote, meeting.Meeting, error
 		return v, meeting.Meeting{}, err
 	}
 	if _, err := s.ownLine(r.Context(), a, v.MeetingID); err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			return v, meeting.Meeting{}, err // the database failed: not an answer about the vote
+		}
 		return v, meeting.Meeting{}, app.NotFound("表决")
 	}
 	m, err := s.db.FindMeetingByID(r.Context(), a, v.MeetingID)

@@ -49,6 +49,12 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			if err == nil {
 				st.account, st.bearer, st.signed = a, true, true
 			} else if app.ErrorCode(err) == app.EINTERNAL {
+				// The route, which would mark an API request, is not chosen
+				// yet: an API client (the database is down, say) still
+				// gets JSON.
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					r = r.WithContext(withAPI(r.Context()))
+				}
 				s.fail(w, r, err)
 				return
 			}
