@@ -100,6 +100,22 @@ func NeedsRehash(hash string, p Argon2Params) bool {
 	return h.Memory != p.Memory || h.Time != p.Time || h.Threads != p.Threads
 }
 
+// Bounds of the parameters CheckPassword runs a stored hash with: argon2
+// panics on no passes or no lanes, and a damaged or planted row must not
+// make one sign-in compute for minutes or allocate gigabytes. They are
+// well above every parameter set this code has used (RFC 9106's 64 MiB ×
+// 3 passes × 4 lanes the largest).
+const (
+	maxMemory  = 256 * 1024 // KiB
+	maxTime    = 16
+	maxThreads = 16
+	maxKeyLen  = 1024
+)
+
+func (p Argon2Params) sane() bool {
+	return p.Time >= 1 && p.Time <= maxTime && p.Threads >= 1 && p.Threads <= maxThreads && p.Memory <= maxMemory
+}
+
 // ErrBadHash means a stored hash is not a readable argon2id PHC string.
 var ErrBadHash = errors.New("auth: stored password hash is not argon2id")
 
@@ -114,7 +130,7 @@ func CheckPassword(hash, password string) (bool, error) {
 		return false, ErrBadHash
 	}
 	var p Argon2Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || !p.sane() {
 		return false, ErrBadHash
 	}
 	b64 := base64.RawStdEncoding
@@ -123,7 +139,7 @@ func CheckPassword(hash, password string) (bool, error) {
 		return false, ErrBadHash
 	}
 	want, err := b64.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
+	if err != nil || len(want) == 0 || len(want) > maxKeyLen {
 		return false, ErrBadHash
 	}
 	got := idKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))

@@ -112,11 +112,20 @@ func ParsePoints(s string) (Points, error) {
 		return 0, fmt.Errorf("分值“%s”不是数字", s)
 	}
 	c := math.Round(f * 100)
+	if math.Abs(c) > maxParsed {
+		// Points(c) of 1e30 would be any int64, and print as another value.
+		return 0, fmt.Errorf("分值“%s”超出范围", s)
+	}
 	if math.Abs(f*100-c) > 1e-6 {
 		return 0, fmt.Errorf("分值“%s”最多保留两位小数", s)
 	}
 	return Points(c), nil
 }
+
+// maxParsed bounds what ParsePoints reads, in hundredths: exact in a
+// float64, so the value prints and reads back unchanged. Validate's ±100
+// points is the bound of a rule; this one only keeps a typo's value honest.
+const maxParsed = 1 << 50
 
 // Meeting selectors a rule may narrow a meeting event by, besides a
 // meeting kind's code (plenary, sitting, standing, …).

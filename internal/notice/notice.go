@@ -202,7 +202,9 @@ func (r Recipient) Key() string {
 func (r *Recipient) Normalize() {
 	r.Name = strings.TrimSpace(r.Name)
 	r.Email = strings.TrimSpace(r.Email)
-	r.Phone = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(r.Phone))
+	// Trimmed after the separators go: "-\v0" trimmed first kept a
+	// space the next Normalize removed.
+	r.Phone = strings.TrimSpace(strings.NewReplacer(" ", "", "-", "").Replace(r.Phone))
 }
 
 // Validate checks that the recipient names a person.

@@ -42,19 +42,31 @@ func Numeral(s string) (n int64, ok bool) {
 		}
 		switch r {
 		case '万':
+			if section+digit > maxNumeral/10000 {
+				return 0, false
+			}
 			total += (section + digit) * 10000
 		case '亿':
+			// Checked before multiplying: 千亿亿 would overflow int64
+			// and come out negative.
+			if total+section+digit > maxNumeral/100000000 {
+				return 0, false
+			}
 			total = (total + section + digit) * 100000000
 		default:
 			return 0, false
 		}
 		section, digit, seen = 0, 0, true
-		if total > 1<<53 {
+		if total > maxNumeral {
 			return 0, false
 		}
 	}
-	if !seen {
+	if !seen || total+section+digit > maxNumeral {
 		return 0, false
 	}
 	return total + section + digit, true
 }
+
+// maxNumeral is the largest number Numeral reads from Chinese numerals
+// (2^53, exact in a float64 and far beyond any count in a newspaper).
+const maxNumeral = 1 << 53

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -190,6 +192,123 @@ func TestParseFormTooLarge(t *testing.T) {
 		var mbe *http.MaxBytesError
 		if !errors.As(err, &mbe) {
 			t.Errorf("%s: %T %v, want *http.MaxBytesError", tc.ctype, err, err)
+		}
+	}
+}
+
+// FuzzCheckCSRF: a signed-in write passes the CSRF check exactly when the
+// session has a token and the request carries the same one, in the
+// X-CSRF-Token header or else the form's csrf_token field (of either form
+// encoding); otherwise it is 403 with a Chinese message, or 413 for a
+// body over the limit, never another error.
+func FuzzCheckCSRF(f *testing.F) {
+	want := auth.NewToken()
+	f.Add("", []byte("csrf_token="+want+"&name=x"), false, want)
+	f.Add(want, []byte(""), false, want)
+	f.Add("", []byte("--xsfuzz\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"+want+"\r\n--xsfuzz--\r\n"), true, want)
+	f.Add("", []byte("csrf_token=&csrf_token="+want), false, "")
+	f.Add(want[:10], []byte("csrf_token="+want), false, want)
+	f.Add("", []byte("csrf_token=%zz"), false, "%zz")
+	s := &Server{}
+	f.Fuzz(func(t *testing.T, header string, body []byte, multipart bool, want string) {
+		r := httptest.NewRequest("POST", "/", bytes.NewReader(body))
+		if multipart {
+			r.Header.Set("Content-Type", "multipart/form-data; boundary="+fuzzBoundary)
+		} else {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if header != "" {
+			r.Header["X-Csrf-Token"] = []string{header}
+		}
+		r.Body = http.MaxBytesReader(nil, r.Body, fuzzBodyLimit)
+		err := s.checkCSRF(r, want)
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			if header != "" || len(body) <= fuzzBodyLimit {
+				t.Fatalf("MaxBytesError for %d bytes with header %q", len(body), header)
+			}
+			return
+		}
+		got := header
+		if got == "" {
+			got = r.PostFormValue("csrf_token")
+		}
+		if pass := want != "" && got == want; pass != (err == nil) {
+			t.Fatalf("checkCSRF(got %q, want %q) = %v", got, want, err)
+		}
+		if err != nil && (app.ErrorCode(err) != app.EFORBIDDEN || !hasHan(app.ErrorMessage(err))) {
+			t.Fatalf("checkCSRF: %v, want EFORBIDDEN in Chinese", err)
+		}
+	})
+}
+
+// FuzzMemberRef: the proposal form names its lead author and co-signers as
+// "姓名", "姓名#编号", "#编号" or "编号". A reference resolves to one member
+// of the term without an error, and only to the one its number (and name,
+// when given) names, or to the only member of that name; otherwise it is
+// 0 with exactly one Chinese error on the field. Every member's
+// "姓名#编号" resolves to that member, even names holding a # or shared.
+func FuzzMemberRef(f *testing.F) {
+	ms := []member.Member{{ID: 3, Name: "张三"}, {ID: 7, Name: "王芳"}, {ID: 12, Name: "王芳"},
+		{ID: 15, Name: "阿依古丽·买买提"}, {ID: 21, Name: "李#四"}, {ID: 1 << 40, Name: "12"}}
+	for _, s := range []string{"张三", "王芳", "王芳#12", "#7", "７", "12", "张三#7", " 张三 ＃ 3 ", "李#四#21", "李#四",
+		"#", "#-3", "#99999999999999999999", "", "阿依古丽·买买提"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ref string) {
+		var errs app.FieldErrors
+		id := memberRef(ms, ref, "本届", "lead", &errs)
+		if id == 0 {
+			if len(errs) != 1 || errs[0].Field != "lead" || !hasHan(errs[0].Message) {
+				t.Fatalf("memberRef(%q) = 0 with errors %+v", ref, errs)
+			}
+			return
+		}
+		if len(errs) != 0 {
+			t.Fatalf("memberRef(%q) = %d with errors %+v", ref, id, errs)
+		}
+		i := slices.IndexFunc(ms, func(m member.Member) bool { return m.ID == id })
+		if i < 0 {
+			t.Fatalf("memberRef(%q) = %d, not a member of the term", ref, id)
+		}
+		trimmed := strings.TrimSpace(ref)
+		if strings.ContainsAny(trimmed, "#＃") {
+			k := strings.LastIndexAny(trimmed, "#＃")
+			name := strings.TrimSpace(trimmed[:k])
+			if name != "" && name != ms[i].Name {
+				t.Fatalf("memberRef(%q) = %d, who is %s", ref, id, ms[i].Name)
+			}
+			return
+		}
+		if n, err := strconv.ParseInt(trimmed, 10, 64); err == nil {
+			if n != id {
+				t.Fatalf("memberRef(%q) = %d", ref, id)
+			}
+			return
+		}
+		same := 0
+		for _, m := range ms {
+			if m.Name == trimmed {
+				same++
+			}
+		}
+		if ms[i].Name != trimmed || same != 1 {
+			t.Fatalf("memberRef(%q) = %d (%s) among %d of that name", ref, id, ms[i].Name, same)
+		}
+	})
+}
+
+func TestMemberRefEveryMember(t *testing.T) {
+	ms := []member.Member{{ID: 7, Name: "王芳"}, {ID: 12, Name: "王芳"}, {ID: 21, Name: "李#四"}, {ID: 30, Name: "12"}}
+	for _, m := range ms {
+		for _, ref := range []string{m.Name + "#" + app.Itoa(m.ID), "#" + app.Itoa(m.ID), m.Name + " ＃" + app.Itoa(m.ID)} {
+			var errs app.FieldErrors
+			if id := memberRef(ms, ref, "本届", "lead", &errs); id != m.ID || len(errs) > 0 {
+				t.Errorf("memberRef(%q) = %d, %v; want %d", ref, id, errs, m.ID)
+			}
 		}
 	}
 }
