@@ -314,7 +314,10 @@ func (db *DB) CreateProblem(ctx context.Context, actor app.Actor, in ProblemInpu
 			errs.Add("household_id", "请选择问题所属的帮扶对象、企业或遍访")
 			return errs.Err()
 		}
-		if err != nil || !actor.Sees(path) {
+		if err != nil {
+			return renameNotFound(err, "问题所属的帮扶对象、企业或遍访")
+		}
+		if !actor.Sees(path) {
 			return app.NotFound("问题所属的帮扶对象、企业或遍访")
 		}
 		var errs app.FieldErrors

@@ -225,7 +225,7 @@ func (tx *Tx) lockElection(ctx context.Context, actor app.Actor, id int64) (elec
 	}
 	m, err := tx.lockMeeting(ctx, actor, meetingID)
 	if err != nil {
-		return electionScope{}, app.NotFound("选举")
+		return electionScope{}, renameNotFound(err, "选举")
 	}
 	var e electionScope
 	err = scanElection(tx.QueryRowContext(ctx, `SELECT `+electionColumns+`, o.path`+electionFrom+`
@@ -698,7 +698,7 @@ func (tx *Tx) lockOffice(ctx context.Context, actor app.Actor, officeID int64) (
 	}
 	e, err := tx.lockElection(ctx, actor, electionID)
 	if err != nil {
-		return election.Office{}, e, app.NotFound("选举职务")
+		return election.Office{}, e, renameNotFound(err, "选举职务")
 	}
 	offices, err := electionOffices(ctx, tx, electionID)
 	if err != nil {

@@ -666,7 +666,10 @@ func (db *DB) savePersonChange(ctx context.Context, actor app.Actor, householdID
 		var before *Person
 		if personID != 0 {
 			b, _, err := findPerson(ctx, tx, personID)
-			if err != nil || b.HouseholdID != householdID {
+			if err != nil {
+				return err
+			}
+			if b.HouseholdID != householdID {
 				return app.NotFound("家庭成员")
 			}
 			before = &b
@@ -707,7 +710,10 @@ func (db *DB) FindHouseholdPerson(ctx context.Context, actor app.Actor, househol
 		return Person{}, err
 	}
 	p, id, err := findPerson(ctx, db.read, personID)
-	if err != nil || p.HouseholdID != householdID {
+	if err != nil {
+		return Person{}, err
+	}
+	if p.HouseholdID != householdID {
 		return Person{}, app.NotFound("家庭成员")
 	}
 	p.IDNumber = assist.MaskIDNumber(id)
@@ -735,7 +741,7 @@ func (db *DB) RevealHouseholdPerson(ctx context.Context, actor app.Actor, person
 		}
 		h, err := findHousehold(ctx, tx, actor, p.HouseholdID)
 		if err != nil {
-			return app.NotFound("家庭成员")
+			return renameNotFound(err, "家庭成员")
 		}
 		var paired int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pairing p JOIN cadre c ON c.id = p.cadre_id

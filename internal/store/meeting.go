@@ -923,7 +923,7 @@ func (db *DB) RemoveGuest(ctx context.Context, actor app.Actor, guestID int64) e
 		}
 		m, err := tx.lockMeeting(ctx, actor, meetingID)
 		if err != nil {
-			return app.NotFound("列席人员")
+			return renameNotFound(err, "列席人员")
 		}
 		if m.Status == meeting.Closed {
 			return app.Errorf(app.ECONFLICT, "会议已结束，不能再修改列席人员")

@@ -495,7 +495,7 @@ func (db *DB) DecideLeave(ctx context.Context, actor app.Actor, leaveID int64, a
 		}
 		m, err := tx.lockMeeting(ctx, actor, meetingID)
 		if err != nil {
-			return app.NotFound("请假申请")
+			return renameNotFound(err, "请假申请")
 		}
 		if err := scanLeave(tx.QueryRowContext(ctx, `SELECT `+leaveColumns+` FROM leave_request l
 			JOIN member mb ON mb.id = l.member_id WHERE l.id = $1`, leaveID), &l); err != nil {

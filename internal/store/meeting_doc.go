@@ -314,7 +314,7 @@ func (db *DB) DeleteAgendaDocument(ctx context.Context, actor app.Actor, id int6
 		}
 		item, m, err := tx.agendaItem(ctx, actor, itemID)
 		if err != nil {
-			return app.NotFound("文件")
+			return renameNotFound(err, "文件")
 		}
 		if err := scanDocument(tx.QueryRowContext(ctx, `SELECT `+documentColumns+documentFrom+` WHERE d.id = $1`, id), &d); err != nil {
 			return notFound(err, "文件", "find agenda document")

@@ -307,7 +307,7 @@ func (db *DB) EndMembership(ctx context.Context, actor app.Actor, membershipID i
 		}
 		m, err := findMember(ctx, tx, actor, before.MemberID)
 		if err != nil {
-			return app.NotFound("任职记录")
+			return renameNotFound(err, "任职记录")
 		}
 		if !before.EndDate.IsZero() {
 			return app.Errorf(app.ECONFLICT, "该任职已于%s结束", before.EndDate.Chinese())

@@ -148,7 +148,10 @@ func (db *DB) SaveAssistRules(ctx context.Context, actor app.Actor, committeeID 
 	}
 	err = db.InTx(ctx, func(tx *Tx) error {
 		o, err := findOrg(ctx, tx, actor, committeeID)
-		if err != nil || o.CommitteeID != o.ID {
+		if err != nil {
+			return renameNotFound(err, "政协")
+		}
+		if o.CommitteeID != o.ID {
 			return app.NotFound("政协")
 		}
 		before, err := assistRules(ctx, tx, o.ID)

@@ -209,6 +209,17 @@ func notFound(err error, what, where string) error {
 	return app.Internal(err, where)
 }
 
+// renameNotFound renames a not-found error to what is missing from the caller's
+// point of view (a leave request whose meeting the account cannot see is a
+// leave request not found); any other error, such as a database that does not
+// answer, passes unchanged so that it is not mistaken for an absent record.
+func renameNotFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) || app.ErrorCode(err) == app.ENOTFOUND {
+		return app.NotFound(what)
+	}
+	return err
+}
+
 func nullInt(v int64) any {
 	if v == 0 {
 		return nil

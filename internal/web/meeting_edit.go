@@ -413,8 +413,10 @@ func (s *Server) documentGet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if memberAccount(r) {
-		if _, err := s.ownLine(ctx, a, d.MeetingID); err != nil {
+		if _, err := s.ownLine(ctx, a, d.MeetingID); app.ErrorCode(err) == app.ENOTFOUND {
 			return app.NotFound("文件")
+		} else if err != nil {
+			return err
 		}
 	}
 	return sendFile(w, d.FileName, d.ContentType, data, false)
