@@ -47,14 +47,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	bin := buildBinary(t)
 	dsn := storetest.DSN(t, store.SQLite)
-	w := crashSetup(t, dsn)
-	srv := &crashServer{t: t, bin: bin, dsn: dsn, addr: freeAddr(t)}
-	srv.start()
-	load, stopLoad := startCrashLoad(t, w, "http://"+srv.addr, 4*time.Second)
-	t.Cleanup(func() {
-		stopLoad()
-		srv.kill()
-	})
+	w, srv, load, stopLoad := serveUnderLoad(t, bin, dsn)
 
 	dir := t.TempDir()
 	var backups []takenBackup
@@ -256,14 +249,7 @@ func TestBackupPostgres(t *testing.T) {
 	dsn := storetest.DSN(t, store.Postgres)
 	bin := buildBinary(t)
 	schema := pgSchema(t, dsn)
-	w := crashSetup(t, dsn)
-	srv := &crashServer{t: t, bin: bin, dsn: dsn, addr: freeAddr(t)}
-	srv.start()
-	load, stopLoad := startCrashLoad(t, w, "http://"+srv.addr, 4*time.Second)
-	t.Cleanup(func() {
-		stopLoad()
-		srv.kill()
-	})
+	w, _, load, stopLoad := serveUnderLoad(t, bin, dsn)
 	dir := t.TempDir()
 	time.Sleep(1500 * time.Millisecond)
 
@@ -444,4 +430,20 @@ func pgTableSums(t *testing.T, q querier, schema string) map[string]string {
 		t.Fatalf("schema %s: only %d tables", schema, len(sums))
 	}
 	return sums
+}
+
+// serveUnderLoad sets up the crash test's world on dsn, starts the binary on
+// it and the crash test's clients against it (their late sign-ins and
+// election ballots spread over 4 s). stopLoad ends the clients; the server is
+// killed when the test ends.
+func serveUnderLoad(t *testing.T, bin, dsn string) (w crashWorld, srv *crashServer, load *crashLoad, stopLoad func()) {
+	w = crashSetup(t, dsn)
+	srv = &crashServer{t: t, bin: bin, dsn: dsn, addr: freeAddr(t)}
+	srv.start()
+	load, stopLoad = startCrashLoad(t, w, "http://"+srv.addr, 4*time.Second)
+	t.Cleanup(func() {
+		stopLoad()
+		srv.kill()
+	})
+	return w, srv, load, stopLoad
 }

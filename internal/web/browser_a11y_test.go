@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -38,7 +37,6 @@ func TestBrowserA11yCrawl(t *testing.T) {
 	srv := httptest.NewServer(web.New(db, web.Config{}, nil))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, db: db, srv: srv}
-	shape := regexp.MustCompile(`\d+`)
 	total := 0
 	var officeSeen map[string]bool
 	for _, user := range []string{"office", "member", "cadre", "coordinator", "admin"} {
@@ -66,7 +64,7 @@ func TestBrowserA11yCrawl(t *testing.T) {
 				t.Fatalf("open %s: %v", p, err)
 			}
 			if user == "office" { // the office reaches nearly every page: its screenshots show them all
-				b.check("crawl-" + user + strings.NewReplacer("/", "-", "?", "_", "&", "_", "=", "").Replace(shape.ReplaceAllString(p, "N")))
+				b.check("crawl-" + user + strings.NewReplacer("/", "-", "?", "_", "&", "_", "=", "").Replace(digits.ReplaceAllString(p, "N")))
 			} else {
 				b.a11y(user + " " + p)
 			}
@@ -79,16 +77,7 @@ func TestBrowserA11yCrawl(t *testing.T) {
 				if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || skipCrawl(u.Path) {
 					continue
 				}
-				key := shape.ReplaceAllString(u.Path, "N")
-				if u.RawQuery != "" { // one page of each list's query shape
-					q := u.Query()
-					keys := make([]string, 0, len(q))
-					for k := range q {
-						keys = append(keys, k)
-					}
-					slices.Sort(keys)
-					key += "?" + strings.Join(keys, "&")
-				}
+				key := pageShape(u)
 				if !seen[key] {
 					seen[key] = true
 					queue = append(queue, u.RequestURI())

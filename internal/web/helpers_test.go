@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -200,3 +201,23 @@ func (c *client) api(method, path string, in any, out any) int {
 }
 
 func id(n int64) string { return app.Itoa(n) }
+
+// digits are the numbers in an address, one shape whatever their value.
+var digits = regexp.MustCompile(`\d+`)
+
+// pageShape is the shape of a crawled address: its path with numbers as N
+// and, for a list, the names of its query parameters, so that a crawl asks
+// for one page of each shape.
+func pageShape(u *url.URL) string {
+	key := digits.ReplaceAllString(u.Path, "N")
+	if u.RawQuery != "" {
+		q := u.Query()
+		keys := make([]string, 0, len(q))
+		for k := range q {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		key += "?" + strings.Join(keys, "&")
+	}
+	return key
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,40 +16,10 @@ import (
 )
 
 // uploadDoc posts a multipart form with the session's CSRF token and one
-// file, or none when fileName is "".
+// file under "file", or none when fileName is "".
 func (c *client) uploadDoc(path string, fields url.Values, fileName string, data []byte) *http.Response {
 	c.t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf_token", c.csrf)
-	for k, vs := range fields {
-		for _, v := range vs {
-			mw.WriteField(k, v)
-		}
-	}
-	if fileName != "" {
-		fw, err := mw.CreateFormFile("file", fileName)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		fw.Write(data)
-	}
-	mw.Close()
-	var res *http.Response
-	var err error
-	for try := 0; try < 2; try++ {
-		req, _ := http.NewRequest("POST", c.e.srv.URL+path, bytes.NewReader(b.Bytes()))
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		// The server may close the connection while an oversized body is still being sent.
-		if res, err = c.http.Do(req); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		c.t.Fatalf("POST %s: %v", path, err)
-	}
-	c.t.Cleanup(func() { res.Body.Close() })
-	return res
+	return c.sendFiles(path, fields, "file", fileName, data)
 }
 
 func TestMeetingEditKeepsInputAndFreezes(t *testing.T) {

@@ -20,8 +20,9 @@ import (
 )
 
 // sendFiles posts a multipart form with the session's CSRF token and one
-// file under field. The server may close the connection while an oversized
-// body is still being sent: the request is then tried once more.
+// file under field (none when name is ""). The server may close the
+// connection while an oversized body is still being sent: the request is
+// then tried once more.
 func (c *client) sendFiles(path string, fields url.Values, field, name string, data []byte) *http.Response {
 	c.t.Helper()
 	var b bytes.Buffer
@@ -32,13 +33,16 @@ func (c *client) sendFiles(path string, fields url.Values, field, name string, d
 			mw.WriteField(k, v)
 		}
 	}
-	fw, err := mw.CreateFormFile(field, name)
-	if err != nil {
-		c.t.Fatal(err)
+	if name != "" {
+		fw, err := mw.CreateFormFile(field, name)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		fw.Write(data)
 	}
-	fw.Write(data)
 	mw.Close()
 	var res *http.Response
+	var err error
 	for try := 0; try < 2; try++ {
 		req, _ := http.NewRequest("POST", c.e.srv.URL+path, bytes.NewReader(b.Bytes()))
 		req.Header.Set("Content-Type", mw.FormDataContentType())
