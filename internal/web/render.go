@@ -182,7 +182,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		422: "提交的内容有误", 429: "请求过于频繁", 500: "系统内部错误"}[status]
 	p := page(r, title, "")
 	p.RequestID = requestID(r)
-	render(w, r, status, view.ErrorPage(p, status, app.ErrorMessage(err)))
+	var fields []string
+	for _, f := range app.ErrorFields(err) {
+		fields = append(fields, f.Message)
+	}
+	render(w, r, status, view.ErrorPage(p, status, app.ErrorMessage(err), fields))
 }
 
 // writeJSON writes v as JSON with a status.

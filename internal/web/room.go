@@ -430,12 +430,13 @@ func (s *Server) roomMemberEnd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A malformed date reads as none: the store finds the assignment (404
+	// outside the account's subtree) before it refuses the missing date, and
+	// then the form's own message about the date is the one shown.
 	to := f.Date("to")
-	var m consult.RoomMember
-	if len(f.Errs) > 0 {
+	m, err := s.db.EndRoomMember(r.Context(), actor(r), id, to)
+	if len(f.Errs) > 0 && app.ErrorCode(err) == app.EINVALID {
 		err = f.Errs.Err()
-	} else {
-		m, err = s.db.EndRoomMember(r.Context(), actor(r), id, to)
 	}
 	if err == nil {
 		return redirect(w, r, roomURL(m.RoomID, "saved")+"#members")

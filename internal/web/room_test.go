@@ -357,6 +357,15 @@ func TestRoomEditActivityEditAndExportRows(t *testing.T) {
 			t.Errorf("member %d: %d duty events, want %d", m.id, len(ev), m.n)
 		}
 	}
+	// A malformed end date: the form's message here, but outside the
+	// subtree the assignment is not found whatever the form holds.
+	res = c.post("/room-members/"+id(as.ID)+"/end", url.Values{"to": {"2024-13-40"}})
+	if page := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "日期") {
+		t.Fatalf("end with a malformed date: %d\n%s", res.StatusCode, page)
+	}
+	if res := e.login("office-b").post("/room-members/"+id(as.ID)+"/end", url.Values{"to": {"2024-13-40"}}); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("another county ends the assignment with a malformed date: %d, want 404", res.StatusCode)
+	}
 	// End the assignment, then stop the room: it leaves the coverage.
 	if res := c.post("/room-members/"+id(as.ID)+"/end", url.Values{"to": {"2024-06-30"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("end assignment: %d %s", res.StatusCode, body(res))
