@@ -511,6 +511,9 @@ func (s *Server) apiReportList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiReportCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := s.db.MayWriteReports(r.Context(), actor(r)); err != nil { // 403 before the body is read
+		return err
+	}
 	var in store.ReportInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err

@@ -195,6 +195,11 @@ func TestReportAPI(t *testing.T) {
 	if code := mc.api("GET", "/api/v1/reports", nil, &list); code != http.StatusOK || list.Total != 1 {
 		t.Fatalf("list: %d %+v", code, list)
 	}
+	// A role that may not write reports is refused before its body is read:
+	// an empty body from a leader is 403, not 400.
+	if code := e.login("leader-a").api("POST", "/api/v1/reports", nil, nil); code != http.StatusForbidden {
+		t.Errorf("a leader's empty report: %d, want 403", code)
+	}
 	var fail struct {
 		Error struct {
 			Code   string          `json:"code"`
