@@ -19,6 +19,7 @@ import (
 	_ "time/tzdata" // Asia/Shanghai even on machines without zoneinfo
 
 	"xieshang/internal/app"
+	"xieshang/internal/audit"
 	"xieshang/internal/auth"
 	"xieshang/internal/demo"
 	"xieshang/internal/live"
@@ -97,12 +98,21 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", def, "database: a SQLite file path, or a postgres:// URL ($XIESHANG_DB)")
 }
 
-// openDB opens and migrates the database.
+// openDB opens and migrates the database. $XIESHANG_AUDIT_HASH chooses the
+// audit chain's hash for every command that writes (sm3, the default, or
+// sha256); a wrong value stops the command before anything is written.
 func openDB(ctx context.Context, dsn string, out io.Writer) (*store.DB, error) {
+	alg := os.Getenv("XIESHANG_AUDIT_HASH")
+	if alg != "" {
+		if err := audit.CheckAlg(alg); err != nil {
+			return nil, fmt.Errorf("XIESHANG_AUDIT_HASH: %w", err)
+		}
+	}
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
+	db.AuditAlg = alg
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()
@@ -439,7 +449,13 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "audit log: %d chains, %d entries checked\n", rep.Chains, rep.Entries)
+	var algs []string
+	for _, alg := range audit.Algs {
+		if n := rep.ByAlg[alg]; n > 0 {
+			algs = append(algs, fmt.Sprintf("%s %d", alg, n))
+		}
+	}
+	fmt.Fprintf(stdout, "audit log: %d chains, %d entries checked (%s)\n", rep.Chains, rep.Entries, strings.Join(algs, ", "))
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "  PROBLEM:", p)
 	}

@@ -155,13 +155,26 @@ func TestUserCreateAndReset(t *testing.T) {
 
 func TestAuditVerifyCommand(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "xs.db")
-	for _, u := range []string{"alpha", "bravo", "charlie"} {
+	// A deployment that chained with SHA-256 and moved to SM3 (the default):
+	// one chain holds both, and verifies.
+	for i, u := range []string{"alpha", "bravo", "charlie"} {
+		alg := ""
+		if i == 0 {
+			alg = "sha256"
+		}
+		t.Setenv("XIESHANG_AUDIT_HASH", alg)
 		if _, _, err := xs(t, "user", "create", "--db", path, "--username", u, "--name", u, "--role", "admin"); err != nil {
 			t.Fatal(err)
 		}
 	}
+	t.Setenv("XIESHANG_AUDIT_HASH", "md5")
+	if _, _, err := xs(t, "user", "create", "--db", path, "--username", "delta", "--name", "delta", "--role", "admin"); err == nil ||
+		!strings.Contains(err.Error(), "XIESHANG_AUDIT_HASH") || !strings.Contains(err.Error(), "sm3") {
+		t.Fatalf("an unknown audit hash: %v", err)
+	}
+	t.Setenv("XIESHANG_AUDIT_HASH", "")
 	out, _, err := xs(t, "audit", "verify", "--db", path)
-	if err != nil || !strings.Contains(out, "OK") || !strings.Contains(out, "3 entries") {
+	if err != nil || !strings.Contains(out, "OK") || !strings.Contains(out, "3 entries checked (sm3 2, sha256 1)") {
 		t.Fatalf("clean log: %v\n%s", err, out)
 	}
 	raw, err := sql.Open("sqlite", "file:"+path)

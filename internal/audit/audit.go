@@ -5,11 +5,15 @@
 package audit
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"time"
+
+	"github.com/emmansun/gmsm/sm3"
 )
 
 // Entry is one row of the log.
@@ -33,8 +37,37 @@ type Entry struct {
 	Hash      string    `json:"hash"`
 }
 
-// AlgSHA256 is the default chain hash.
-const AlgSHA256 = "sha256"
+// The chain hashes. Each entry names the one it was written with, so a chain
+// begun with SHA-256 stays verifiable after a deployment moves to SM3 (the
+// national hash, GB/T 32905, that a commercial-cryptography assessment
+// expects); the two may alternate within one chain.
+const (
+	AlgSM3    = "sm3"    // the default for new entries
+	AlgSHA256 = "sha256" // entries written before SM3, or by choice
+)
+
+// Algs are the chain hashes, the default first.
+var Algs = []string{AlgSM3, AlgSHA256}
+
+// newHash is the hash function of alg ("" is SHA-256: the first entries
+// were written before the column named it).
+func newHash(alg string) (hash.Hash, error) {
+	switch alg {
+	case AlgSM3:
+		return sm3.New(), nil
+	case AlgSHA256, "":
+		return sha256.New(), nil
+	}
+	return nil, fmt.Errorf("audit: unknown hash algorithm %q", alg)
+}
+
+// CheckAlg returns an error naming the choices unless alg is a chain hash.
+func CheckAlg(alg string) error {
+	if _, err := newHash(alg); err != nil || alg == "" {
+		return fmt.Errorf("audit hash %q: choose sm3 or sha256", alg)
+	}
+	return nil
+}
 
 // ActionLabel is the action in Chinese.
 func ActionLabel(a string) string {
@@ -73,10 +106,10 @@ func ActionLabel(a string) string {
 // field except ID and Hash is covered, each length-prefixed so that moving
 // bytes between fields changes the hash.
 func ComputeHash(e Entry) (string, error) {
-	if e.Alg != AlgSHA256 && e.Alg != "" {
-		return "", fmt.Errorf("audit: unknown hash algorithm %q", e.Alg)
+	h, err := newHash(e.Alg)
+	if err != nil {
+		return "", err
 	}
-	h := sha256.New()
 	var n [8]byte
 	put := func(s string) {
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
@@ -123,15 +156,19 @@ type Verifier struct {
 	prevHash string
 	Problems []Problem
 	Count    int64
+	ByAlg    map[string]int64 // entries by the hash they were written with
 }
 
 // NewVerifier starts verifying chain from its first entry.
-func NewVerifier(chain int64) *Verifier { return &Verifier{Chain: chain, next: 1} }
+func NewVerifier(chain int64) *Verifier {
+	return &Verifier{Chain: chain, next: 1, ByAlg: map[string]int64{}}
+}
 
 // Add checks the next entry: sequence without gaps, link to the previous hash
 // and its own hash over its content.
 func (v *Verifier) Add(e Entry) {
 	v.Count++
+	v.ByAlg[cmp.Or(e.Alg, AlgSHA256)]++
 	if e.Seq != v.next {
 		v.Problems = append(v.Problems, Problem{v.Chain, e.Seq, e.ID,
 			fmt.Sprintf("expected seq %d: %d entries missing or reordered", v.next, e.Seq-v.next)})

@@ -43,7 +43,7 @@ func (tx *Tx) Audit(ctx context.Context, actor app.Actor, c Change) error {
 	e := audit.Entry{
 		Chain: c.Committee, At: tx.Now.Truncate(time.Microsecond), AccountID: actor.AccountID, Actor: actor.Name,
 		IP: actor.IP, Action: c.Action, Entity: c.Entity, EntityID: c.EntityID, OrgPath: c.OrgPath,
-		Summary: c.Summary, Before: before, After: after, Alg: audit.AlgSHA256,
+		Summary: c.Summary, Before: before, After: after, Alg: tx.db.auditAlg(),
 	}
 	// Lock the chain's head (inserting it on first use) so appends are serial.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (chain, committee_id, seq, hash) VALUES ($1, $1, 0, '')
@@ -71,6 +71,14 @@ func (tx *Tx) Audit(ctx context.Context, actor app.Actor, c Change) error {
 		return app.Internal(err, "audit: advance head")
 	}
 	return nil
+}
+
+// auditAlg is the hash of new audit entries (DB.AuditAlg, SM3 by default).
+func (db *DB) auditAlg() string {
+	if db.AuditAlg == "" {
+		return audit.AlgSM3
+	}
+	return db.AuditAlg
 }
 
 // readActions are the audited acts that change no record a page shows: the
@@ -225,13 +233,14 @@ func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilt
 type VerifyReport struct {
 	Chains   int
 	Entries  int64
+	ByAlg    map[string]int64 // entries by their chain hash (sm3, sha256)
 	Problems []audit.Problem
 }
 
 // VerifyAudit walks every chain in seq order, recomputing each hash and checking
 // links, gaps and the head: any edit, deletion or insertion is reported.
 func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
-	var rep VerifyReport
+	rep := VerifyReport{ByAlg: map[string]int64{}}
 	heads := map[int64][2]string{}
 	var chains []int64
 	// A head with no entry yet only counts changes (InTx): not a chain.
@@ -276,6 +285,9 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 		v.Finish(headSeq, heads[c][1])
 		rep.Chains++
 		rep.Entries += v.Count
+		for alg, n := range v.ByAlg {
+			rep.ByAlg[alg] += n
+		}
 		rep.Problems = append(rep.Problems, v.Problems...)
 	}
 	return rep, nil

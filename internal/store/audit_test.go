@@ -60,6 +60,47 @@ func TestAuditChainVerifies(t *testing.T) {
 	})
 }
 
+// New entries are chained with SM3 unless the deployment chooses SHA-256;
+// a chain that changed its hash midway verifies, and relabelling an entry's
+// hash is caught like any edit.
+func TestAuditChainHashes(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.AuditAlg = audit.AlgSHA256 // a deployment from before SM3: seq 1–3
+		tr := buildTree(t, db)
+		db.AuditAlg = "" // then the default: seq 4–6
+		for i := 1; i <= 3; i++ {
+			if _, err := db.UpdateOrg(ctx, actorAt(tr.countyA), tr.town.ID, org.Input{Name: fmt.Sprintf("铜城街道%d", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		entries, _, err := db.FindAuditEntries(ctx, actorAt(tr.countyA), store.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			want := audit.AlgSM3
+			if e.Seq <= 3 {
+				want = audit.AlgSHA256
+			}
+			if e.Alg != want {
+				t.Errorf("seq %d chained with %q, want %q", e.Seq, e.Alg, want)
+			}
+		}
+		rep := verify(t, db)
+		if len(rep.Problems) != 0 || rep.ByAlg[audit.AlgSM3] != 3 || rep.ByAlg[audit.AlgSHA256] != 5 {
+			t.Fatalf("report %+v, want no problems, 3 sm3 and 5 sha256 entries", rep)
+		}
+		if n, err := db.AccountTestExec(ctx, `UPDATE audit_log SET alg = 'sha256' WHERE chain = $1 AND seq = $2`, tr.countyA.ID, 5); err != nil || n != 1 {
+			t.Fatalf("relabel: %d rows, %v", n, err)
+		}
+		rep = verify(t, db)
+		if len(rep.Problems) != 1 || rep.Problems[0].Seq != 5 || !strings.Contains(rep.Problems[0].What, "edited") {
+			t.Fatalf("relabelled entry: problems %v, want seq 5 edited", rep.Problems)
+		}
+	})
+}
+
 // TestAuditTampering edits or deletes rows the way someone with database
 // access would and expects verify to name the damage.
 func TestAuditTampering(t *testing.T) {

@@ -44,6 +44,11 @@ type DB struct {
 	Throttle auth.Throttle
 	Sessions auth.SessionPolicy
 
+	// AuditAlg is the hash new audit entries are chained with: audit.AlgSM3
+	// when empty, audit.AlgSHA256 by choice; entries keep the one they were
+	// written with, so a chain stays verifiable across a change.
+	AuditAlg string
+
 	lists *listCache // ordered ids of recent list queries (listcache.go)
 
 	dutyScores dutyScoreCache // committees' scored years (duty_cache.go)
