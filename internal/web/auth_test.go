@@ -135,3 +135,38 @@ func TestInvalidUTF8QueryIs422(t *testing.T) {
 		}
 	}
 }
+
+// After signing in, the home page tells the account of its previous sign-in
+// (time and address) and of the failed attempts on it since (等保 level 3).
+func TestLoginNotice(t *testing.T) {
+	e := newEnv(t)
+	_, page := e.login("office-a").get("/")
+	if !strings.Contains(page, "这是本账号首次登录") || strings.Contains(page, "登录失败") {
+		t.Fatalf("first sign-in: no first-time notice\n%s", page)
+	}
+	for range 2 {
+		c := e.anon()
+		_, lp := c.get("/login")
+		c.csrf = csrfRe.FindStringSubmatch(lp)[1]
+		if res := c.post("/login", url.Values{"username": {"office-a"}, "password": {"guess-123456"}}); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password: %d", res.StatusCode)
+		}
+	}
+	_, page = e.login("office-a").get("/")
+	for _, want := range []string{"上次登录：", "来自 127.0.0.1", "此后有 <strong>2 次登录失败</strong>", `href="/me/password"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("second sign-in: the notice lacks %q", want)
+		}
+	}
+	// The notice is about this session: a third sign-in with no failure
+	// between shows the second, and no warning.
+	_, page = e.login("office-a").get("/")
+	if !strings.Contains(page, "上次登录：") || strings.Contains(page, "登录失败") {
+		t.Errorf("third sign-in: want the previous sign-in without failures")
+	}
+	// Another account's failures are not this account's.
+	_, page = e.login("office-b").get("/")
+	if !strings.Contains(page, "这是本账号首次登录") || strings.Contains(page, "登录失败") {
+		t.Errorf("office-b: another account's failures shown")
+	}
+}

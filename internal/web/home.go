@@ -40,5 +40,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if can(r, auth.AccountManage) {
 		stats = append(stats, view.HomeStat{Label: "账号", N: ov.Accounts, Href: "/accounts"})
 	}
-	return render(w, r, http.StatusOK, view.Home(page(r, "首页", "home"), name, stats))
+	var notice *view.LoginNotice
+	if st := state(r); st.signed && !st.bearer {
+		n, err := s.db.FindLoginNotice(r.Context(), st.account.ID, st.session.CreatedAt)
+		if err != nil {
+			return err
+		}
+		notice = &view.LoginNotice{Prev: s.fmtTime(n.PrevAt), PrevIP: n.PrevIP, Failed: n.FailedSince}
+	}
+	return render(w, r, http.StatusOK, view.Home(page(r, "首页", "home"), name, stats, notice))
 }
