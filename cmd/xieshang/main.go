@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -108,11 +109,16 @@ func openDB(ctx context.Context, dsn string, out io.Writer) (*store.DB, error) {
 			return nil, fmt.Errorf("XIESHANG_AUDIT_HASH: %w", err)
 		}
 	}
+	passwords, err := passwordPolicy()
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
 	db.AuditAlg = alg
+	db.Passwords = passwords
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()
@@ -122,6 +128,37 @@ func openDB(ctx context.Context, dsn string, out io.Writer) (*store.DB, error) {
 		fmt.Fprintln(out, "applied migration", m)
 	}
 	return db, nil
+}
+
+// passwordPolicy is the password policy from the environment, for every
+// command that sets or checks passwords: XIESHANG_PASSWORD_MIN_LENGTH (10),
+// XIESHANG_PASSWORD_MIN_CLASSES (3) and XIESHANG_PASSWORD_MAX_AGE_DAYS (0:
+// passwords do not expire; 等保 level 3 deployments set e.g. 90).
+func passwordPolicy() (auth.PasswordPolicy, error) {
+	p := auth.DefaultPasswordPolicy
+	for _, v := range []struct {
+		name string
+		to   *int
+	}{{"XIESHANG_PASSWORD_MIN_LENGTH", &p.MinLength}, {"XIESHANG_PASSWORD_MIN_CLASSES", &p.MinClasses}} {
+		if s := os.Getenv(v.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return p, fmt.Errorf("password policy: %s=%q: not a whole number", v.name, s)
+			}
+			*v.to = n
+		}
+	}
+	if s := os.Getenv("XIESHANG_PASSWORD_MAX_AGE_DAYS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return p, fmt.Errorf("password policy: XIESHANG_PASSWORD_MAX_AGE_DAYS=%q: not a whole number of days", s)
+		}
+		p.MaxAge = time.Duration(n) * 24 * time.Hour
+	}
+	if err := p.Validate(); err != nil {
+		return p, fmt.Errorf("password policy from the environment: %w", err)
+	}
+	return p, nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

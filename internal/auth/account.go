@@ -55,8 +55,9 @@ type AccountInput struct {
 	Disabled    bool   `json:"disabled"`
 }
 
-// Validate checks the fields; creating says whether a password is required.
-func (in *AccountInput) Validate(creating bool) app.FieldErrors {
+// Validate checks the fields; on creation pw is the password policy the
+// initial password must meet (nil when an account is edited: no password).
+func (in *AccountInput) Validate(pw *PasswordPolicy) app.FieldErrors {
 	in.Username = strings.TrimSpace(strings.ToLower(in.Username))
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	var errs app.FieldErrors
@@ -83,8 +84,8 @@ func (in *AccountInput) Validate(creating bool) app.FieldErrors {
 	if in.Role != Unit {
 		in.UnitID = 0
 	}
-	if creating {
-		if msg := CheckPasswordPolicy(in.Password, in.Username); msg != "" {
+	if pw != nil {
+		if msg := pw.Check(in.Password, in.Username); msg != "" {
 			errs.Add("password", msg)
 		}
 	}

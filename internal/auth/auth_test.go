@@ -105,14 +105,14 @@ func TestRoleGrants(t *testing.T) {
 
 func TestAccountInputValidate(t *testing.T) {
 	in := AccountInput{Username: " Bad Name ", DisplayName: "", Role: "boss", Password: "x"}
-	errs := in.Validate(true)
+	errs := in.Validate(&DefaultPasswordPolicy)
 	for _, f := range []string{"username", "display_name", "role", "password"} {
 		if errs.Get(f) == "" {
 			t.Errorf("no error on %s: %v", f, errs)
 		}
 	}
 	in = AccountInput{Username: "Zhang.san", DisplayName: "张三", Role: MemberRole, OrgID: 3, Password: "Good-pass-2026"}
-	errs = in.Validate(true)
+	errs = in.Validate(&DefaultPasswordPolicy)
 	if in.Username != "zhang.san" || errs.Get("member_id") != "委员账号须关联委员" || len(errs) != 1 {
 		t.Errorf("member account: %v (username %q)", errs, in.Username)
 	}
@@ -170,5 +170,55 @@ func TestDefaultThrottleReachesLock(t *testing.T) {
 	}
 	if !locked {
 		t.Fatal("default throttle never locks the account")
+	}
+}
+
+// The password policy's figures are the deployment's, within bounds; its
+// messages and hint follow them; a password expires only past MaxAge.
+func TestPasswordPolicyFigures(t *testing.T) {
+	strict := PasswordPolicy{MinLength: 12, MinClasses: 4, MaxAge: 90 * 24 * time.Hour}
+	lax := PasswordPolicy{MinLength: 8, MinClasses: 2}
+	for _, c := range []struct {
+		p        PasswordPolicy
+		pw, want string
+	}{
+		{strict, "Abc-12345", "密码至少12位"},
+		{strict, "Abcdefgh-ijk", "密码须包含大写字母、小写字母、数字、符号中的至少四类"},
+		{strict, "Abcdefgh-ij9", ""},
+		{lax, "abcdefg1", ""},
+		{lax, "abcdefgh", "密码须包含大写字母、小写字母、数字、符号中的至少两类"},
+		{lax, "abc1", "密码至少8位"},
+		{DefaultPasswordPolicy, "Lower-and-symbols", ""},
+	} {
+		if got := c.p.Check(c.pw, "u"); got != c.want {
+			t.Errorf("%+v.Check(%q) = %q, want %q", c.p, c.pw, got, c.want)
+		}
+	}
+	if h := strict.Hint(); h != "至少12位，包含大写字母、小写字母、数字、符号中的至少四类，且不能包含用户名；每90天须更换一次" {
+		t.Errorf("hint %q", h)
+	}
+	if err := DefaultPasswordPolicy.Validate(); err != nil {
+		t.Errorf("default policy: %v", err)
+	}
+	for _, bad := range []PasswordPolicy{{MinLength: 6, MinClasses: 3}, {MinLength: 40, MinClasses: 3},
+		{MinLength: 10, MinClasses: 1}, {MinLength: 10, MinClasses: 5}, {MinLength: 10, MinClasses: 3, MaxAge: time.Hour},
+		{MinLength: 10, MinClasses: 3, MaxAge: -24 * time.Hour}} {
+		if bad.Validate() == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+	set := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		p   PasswordPolicy
+		at  time.Time
+		exp bool
+	}{
+		{strict, set.Add(90 * 24 * time.Hour), false},
+		{strict, set.Add(90*24*time.Hour + time.Second), true},
+		{DefaultPasswordPolicy, set.Add(10 * 365 * 24 * time.Hour), false},
+	} {
+		if got := c.p.Expired(set, c.at); got != c.exp {
+			t.Errorf("%+v.Expired at %v = %v", c.p, c.at, got)
+		}
 	}
 }

@@ -46,10 +46,20 @@ func findAccount(ctx context.Context, q querier, actor app.Actor, id int64) (aut
 	return a, nil
 }
 
+// PasswordPolicy is the policy new passwords must meet and the age at which
+// they expire (DB.Passwords, or the default).
+func (db *DB) PasswordPolicy() auth.PasswordPolicy {
+	if db.Passwords == (auth.PasswordPolicy{}) {
+		return auth.DefaultPasswordPolicy
+	}
+	return db.Passwords
+}
+
 // CreateAccount adds an account bound to an organisation in the actor's subtree.
 // The password is hashed with argon2id using db.Argon2.
 func (db *DB) CreateAccount(ctx context.Context, actor app.Actor, in auth.AccountInput) (auth.Account, error) {
-	errs := in.Validate(true)
+	policy := db.PasswordPolicy()
+	errs := in.Validate(&policy)
 	if len(errs) > 0 {
 		return auth.Account{}, errs.Err()
 	}
@@ -224,8 +234,13 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 				return app.Internal(err, "login: rehash password")
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE account SET last_login_at = $2, locked_until = NULL WHERE id = $1`,
-			a.ID, tx.Now); err != nil {
+		// A password older than the policy allows must be changed before
+		// the account goes on (the same gate as a reset password's).
+		if db.PasswordPolicy().Expired(a.PasswordChangedAt, tx.Now) {
+			a.MustChangePassword = true
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE account SET last_login_at = $2, locked_until = NULL,
+			must_change_password = $3 WHERE id = $1`, a.ID, tx.Now, a.MustChangePassword); err != nil {
 			return app.Internal(err, "login: last login")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failure WHERE key = $1`, userKey); err != nil {
@@ -362,7 +377,7 @@ func (db *DB) ResetPassword(ctx context.Context, actor app.Actor, id int64, pass
 		if !auth.Role(actor.Role).CanAssign(a.Role) {
 			return app.Errorf(app.EFORBIDDEN, "无权重置%s账号的密码", a.Role.Label())
 		}
-		if msg := auth.CheckPasswordPolicy(password, a.Username); msg != "" {
+		if msg := db.PasswordPolicy().Check(password, a.Username); msg != "" {
 			var errs app.FieldErrors
 			errs.Add("password", msg)
 			return errs.Err()

@@ -118,7 +118,7 @@ func (db *DB) UpdateAccount(ctx context.Context, actor app.Actor, id int64, in a
 			return err
 		}
 		in.Username, in.Password = before.Username, ""
-		if err := in.Validate(false).Err(); err != nil {
+		if err := in.Validate(nil).Err(); err != nil {
 			return err
 		}
 		r := auth.Role(actor.Role)
@@ -259,7 +259,7 @@ func (db *DB) ChangePassword(ctx context.Context, actor app.Actor, keepToken, cu
 			return err
 		}
 	}
-	if msg := auth.CheckPasswordPolicy(next, a.Username); msg != "" {
+	if msg := db.PasswordPolicy().Check(next, a.Username); msg != "" {
 		errs.Add("new_password", msg)
 	} else if ok && next == current {
 		errs.Add("new_password", "新密码不能与当前密码相同")

@@ -44,6 +44,9 @@ type DB struct {
 	Throttle auth.Throttle
 	Sessions auth.SessionPolicy
 
+	// Passwords is the password policy (zero value: auth.DefaultPasswordPolicy).
+	Passwords auth.PasswordPolicy
+
 	// AuditAlg is the hash new audit entries are chained with: audit.AlgSM3
 	// when empty, audit.AlgSHA256 by choice; entries keep the one they were
 	// written with, so a chain stays verifiable across a change.

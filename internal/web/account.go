@@ -162,6 +162,7 @@ func (s *Server) renderAccountForm(w http.ResponseWriter, r *http.Request, statu
 	if f.ID != 0 {
 		formPage = "/accounts/" + app.Itoa(f.ID) + "/edit"
 	}
+	f.PasswordHint = s.db.PasswordPolicy().Hint()
 	var err error
 	if f.OrgField, err = s.orgField(r, view.Field{Name: "org_id", Label: "所属组织", Value: f.OrgID, Required: true,
 		Hint: "账号只能查看和处理该组织及其下级的数据"}, first, formPage); err != nil {
@@ -197,7 +198,8 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) error {
 	in := accountInput(f)
 	var a auth.Account
 	if len(f.Errs) > 0 {
-		err = f.merge(in.Validate(true).Err())
+		policy := s.db.PasswordPolicy()
+		err = f.merge(in.Validate(&policy).Err())
 	} else {
 		a, err = s.db.CreateAccount(r.Context(), actor(r), in)
 	}
@@ -351,7 +353,7 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) error {
 	in := accountInput(f)
 	in.Username = a.Username
 	if len(f.Errs) > 0 {
-		err = f.merge(in.Validate(false).Err())
+		err = f.merge(in.Validate(nil).Err())
 	} else {
 		_, err = s.db.UpdateAccount(r.Context(), actor(r), a.ID, in)
 	}
@@ -376,7 +378,7 @@ func (s *Server) accountResetPassword(w http.ResponseWriter, r *http.Request) er
 	if a.ID == actor(r).AccountID {
 		return app.Errorf(app.EFORBIDDEN, "请通过“修改密码”修改本人的密码")
 	}
-	pw := newPassword(a.Username)
+	pw := newPassword(s.db.PasswordPolicy(), a.Username)
 	if err := s.db.ResetPassword(r.Context(), actor(r), a.ID, pw); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
@@ -22,7 +23,11 @@ func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderPassword(w http.ResponseWriter, r *http.Request, status int, err error) error {
-	f := view.PasswordForm{Must: state(r).account.MustChangePassword, Errs: app.ErrorFields(err)}
+	policy, a := s.db.PasswordPolicy(), state(r).account
+	f := view.PasswordForm{Must: a.MustChangePassword, Hint: policy.Hint(), Errs: app.ErrorFields(err)}
+	if policy.Expired(a.PasswordChangedAt, s.db.Now()) {
+		f.Expired = app.Itoa(int64(policy.MaxAge / (24 * time.Hour)))
+	}
 	if err != nil {
 		f.Msg = fieldlessMessage(err)
 	}
@@ -51,12 +56,14 @@ func (s *Server) passwordPost(w http.ResponseWriter, r *http.Request) error {
 }
 
 // newPassword generates a password that meets the policy, for an
-// administrator's reset: 16 random URL-safe characters (about 95 bits) after
-// a fixed upper/lower/symbol prefix so every character class rule holds.
-func newPassword(username string) string {
+// administrator's reset: a fixed prefix of the four character classes and
+// random URL-safe characters (6 bits each) up to the policy's length, at
+// least 16 (about 95 bits).
+func newPassword(policy auth.PasswordPolicy, username string) string {
+	n := max(16, policy.MinLength)
 	for {
-		p := "Xs-" + auth.NewToken()[:16]
-		if auth.CheckPasswordPolicy(p, username) == "" {
+		p := "Xs-9" + auth.NewToken()[:n]
+		if policy.Check(p, username) == "" {
 			return p
 		}
 	}

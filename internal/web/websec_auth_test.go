@@ -269,3 +269,55 @@ func TestSessionRevocation(t *testing.T) {
 		}
 	}
 }
+
+// The password policy is the deployment's (等保 level 3: complexity and
+// periodic change): a stricter one is stated on the forms and enforced;
+// with a maximum age, an older password must be changed at the next
+// sign-in before anything else, and the new one lives on.
+func TestPasswordPolicyConfigured(t *testing.T) {
+	clock := &testClock{}
+	e := newEnvWith(t, serverOpts{clock: clock})
+	e.db.Passwords = auth.PasswordPolicy{MinLength: 12, MinClasses: 4, MaxAge: 90 * 24 * time.Hour}
+	c := e.login("office-a")
+	if status, page := c.get("/me/password"); status != http.StatusOK || !strings.Contains(page, "至少12位，包含大写字母、小写字母、数字、符号中的至少四类") ||
+		!strings.Contains(page, "每90天须更换一次") {
+		t.Fatalf("password form does not state the policy: %d", status)
+	}
+	for pw, want := range map[string]string{"Short-pw-26": "密码至少12位", "Longer-password": "密码须包含大写字母、小写字母、数字、符号中的至少四类"} {
+		res := c.post("/me/password", url.Values{"current_password": {testPassword}, "new_password": {pw}, "new_password2": {pw}})
+		if page := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, want) {
+			t.Errorf("new password %q: %d, want 422 with %q", pw, res.StatusCode, want)
+		}
+	}
+	// Within 90 days the password lives on; past them, the next sign-in
+	// leads to the password page and nowhere else.
+	clock.advance(89 * 24 * time.Hour)
+	if status, _ := e.login("office-a").get("/members"); status != http.StatusOK {
+		t.Fatalf("day 89: /members answered %d", status)
+	}
+	clock.advance(2 * 24 * time.Hour)
+	c = e.anon()
+	_, lp := c.get("/login")
+	c.csrf = csrfRe.FindStringSubmatch(lp)[1]
+	if res := c.post("/login", url.Values{"username": {"office-a"}, "password": {testPassword}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("day 91 sign-in: %d", res.StatusCode)
+	}
+	if status, _ := c.get("/members"); status != http.StatusSeeOther {
+		t.Fatalf("day 91: /members answered %d, want a redirect to the password page", status)
+	}
+	page := c.acctCSRF("/me/password")
+	if !strings.Contains(page, "您的密码已使用超过90天") {
+		t.Fatalf("the password page does not say the password expired:\n%s", page)
+	}
+	const next = "Renewed-pass-2027"
+	if res := c.post("/me/password", url.Values{"current_password": {testPassword}, "new_password": {next}, "new_password2": {next}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change the expired password: %d %s", res.StatusCode, body(res))
+	}
+	as, _, err := e.db.FindAccounts(context.Background(), app.System, store.AccountFilter{Username: "office-a"})
+	if err != nil || len(as) != 1 {
+		t.Fatalf("office-a: %v", err)
+	}
+	if a := as[0]; a.MustChangePassword || clock.now().Sub(a.PasswordChangedAt) > time.Minute {
+		t.Fatalf("after the change: must change %v, changed at %v", a.MustChangePassword, a.PasswordChangedAt)
+	}
+}
