@@ -97,8 +97,8 @@ func TestTopicPageStateTimelineActionsAndEscaping(t *testing.T) {
 		}
 	}
 	// A visit with a photo that is not an image: re-rendered with the reason.
-	res = c.uploadDoc(path+"/visits", url.Values{"kind": {"research"}, "starts_on": {"2026-03-01"}, "places": {"前街社区"},
-		"others": {"县住建局"}}, "", nil)
+	res = c.postFile(path+"/visits", url.Values{"kind": {"research"}, "starts_on": {"2026-03-01"}, "places": {"前街社区"},
+		"others": {"县住建局"}}, "file", "", nil)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("visit: %d %s", res.StatusCode, body(res))
 	}
@@ -184,7 +184,7 @@ func TestUnitInboxReplyReturnAndRedo(t *testing.T) {
 	if b := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "请填写答复内容") {
 		t.Fatalf("empty reply: %d", res.StatusCode)
 	}
-	res = unit.uploadDoc("/unit/assignments/"+id(jianAsg)+"/reply", url.Values{"body": {"已规划新增车位200个"}}, "答复.pdf",
+	res = unit.postFile("/unit/assignments/"+id(jianAsg)+"/reply", url.Values{"body": {"已规划新增车位200个"}}, "file", "答复.pdf",
 		[]byte("%PDF-1.4 reply"))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reply: %d %s", res.StatusCode, body(res))

@@ -15,13 +15,6 @@ import (
 	"xieshang/internal/web"
 )
 
-// uploadDoc posts a multipart form with the session's CSRF token and one
-// file under "file", or none when fileName is "".
-func (c *client) uploadDoc(path string, fields url.Values, fileName string, data []byte) *http.Response {
-	c.t.Helper()
-	return c.sendFiles(path, fields, "file", fileName, data)
-}
-
 func TestMeetingEditKeepsInputAndFreezes(t *testing.T) {
 	e := newEnv(t)
 	fx := newMeetingFixture(t, e)
@@ -138,7 +131,7 @@ func TestAgendaDocumentsUploadDownload(t *testing.T) {
 	itemField := url.Values{"agenda_item_id": {id(items[0].ID)}}
 
 	pdf := append([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), bytes.Repeat([]byte("政治决议 0123456789\n"), 5000)...)
-	res := c.uploadDoc(upPath, itemField, "政治决议（草案）.pdf", pdf)
+	res := c.postFile(upPath, itemField, "file", "政治决议（草案）.pdf", pdf)
 	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "?ok=uploaded") {
 		t.Fatalf("upload: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), body(res))
 	}
@@ -165,11 +158,11 @@ func TestAgendaDocumentsUploadDownload(t *testing.T) {
 	}
 
 	// A program renamed to .pdf is refused with the reason on the page.
-	res = c.uploadDoc(upPath, itemField, "决议.pdf", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"))
+	res = c.postFile(upPath, itemField, "file", "决议.pdf", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"))
 	if b := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "不支持该文件类型") {
 		t.Fatalf("renamed exe: %d\n%s", res.StatusCode, b)
 	}
-	res = c.uploadDoc(upPath, itemField, "", nil)
+	res = c.postFile(upPath, itemField, "file", "", nil)
 	if b := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "请选择要上传的文件") {
 		t.Fatalf("no file: %d\n%s", res.StatusCode, b)
 	}
@@ -181,7 +174,7 @@ func TestAgendaDocumentsUploadDownload(t *testing.T) {
 	if res := b.post(docPath+"/delete", nil); res.StatusCode != http.StatusNotFound {
 		t.Errorf("county B delete: %d", res.StatusCode)
 	}
-	if res := b.uploadDoc(upPath, itemField, "决议.pdf", pdf); res.StatusCode != http.StatusNotFound {
+	if res := b.postFile(upPath, itemField, "file", "决议.pdf", pdf); res.StatusCode != http.StatusNotFound {
 		t.Errorf("county B upload: %d", res.StatusCode)
 	}
 	// A member's own account expected at the meeting may read the documents.
@@ -202,7 +195,7 @@ func TestAgendaDocumentsUploadDownload(t *testing.T) {
 	small.srv = httptest.NewServer(small.web)
 	t.Cleanup(small.srv.Close)
 	sc := small.login("office-a")
-	res = sc.uploadDoc(upPath, itemField, "大文件.pdf", append([]byte("%PDF-1.7\n"), make([]byte, 80<<10)...))
+	res = sc.postFile(upPath, itemField, "file", "大文件.pdf", append([]byte("%PDF-1.7\n"), make([]byte, 80<<10)...))
 	if res.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("over the limit: %d\n%s", res.StatusCode, body(res))
 	}

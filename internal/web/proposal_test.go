@@ -1,9 +1,7 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -84,33 +82,6 @@ func newProposalEnv(t *testing.T) proposalEnv {
 }
 
 var pdf = []byte("%PDF-1.4 test")
-
-// postFile posts a multipart form with one file under field (none when
-// name is "").
-func (c *client) postFile(path string, fields url.Values, field, name string, data []byte) *http.Response {
-	c.t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf_token", c.csrf)
-	for k, vs := range fields {
-		for _, v := range vs {
-			mw.WriteField(k, v)
-		}
-	}
-	if name != "" {
-		fw, _ := mw.CreateFormFile(field, name)
-		fw.Write(data)
-	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.e.srv.URL+path, &b)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("POST %s: %v", path, err)
-	}
-	c.t.Cleanup(func() { res.Body.Close() })
-	return res
-}
 
 var proposalLoc = regexp.MustCompile(`^/proposals/(\d+)\?ok=`)
 

@@ -19,11 +19,11 @@ import (
 	"xieshang/internal/web"
 )
 
-// sendFiles posts a multipart form with the session's CSRF token and one
+// postFile posts a multipart form with the session's CSRF token and one
 // file under field (none when name is ""). The server may close the
 // connection while an oversized body is still being sent: the request is
 // then tried once more.
-func (c *client) sendFiles(path string, fields url.Values, field, name string, data []byte) *http.Response {
+func (c *client) postFile(path string, fields url.Values, field, name string, data []byte) *http.Response {
 	c.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -144,21 +144,21 @@ func TestUploadLimitsAndTypesEveryRoute(t *testing.T) {
 		count := func() int64 { return e.rawID(`SELECT COUNT(*) FROM ` + rt.table) }
 		before := count()
 		if rt.good != nil {
-			res := c.sendFiles(rt.path, rt.fields, rt.field, rt.goodName, rt.good)
+			res := c.postFile(rt.path, rt.fields, rt.field, rt.goodName, rt.good)
 			if res.StatusCode != http.StatusSeeOther || count() != before+1 {
 				t.Errorf("%s: a good file: %d, %d stored\n%s", rt.name, res.StatusCode, count()-before, errorsOf(body(res)))
 				continue
 			}
 			before++
 		}
-		res := c.sendFiles(rt.path, rt.fields, rt.field, "big"+map[bool]string{true: ".jpg", false: ".pdf"}[rt.field == "photos"],
+		res := c.postFile(rt.path, rt.fields, rt.field, "big"+map[bool]string{true: ".jpg", false: ".pdf"}[rt.field == "photos"],
 			big(append(append([]byte{}, rt.good...), pdf...)))
 		b := body(res)
 		if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b, "过大") && !strings.Contains(b, "上限") {
 			t.Errorf("%s: over the limit: %d\n%s", rt.name, res.StatusCode, b)
 		}
 		for name, data := range rt.wrong {
-			res := c.sendFiles(rt.path, rt.fields, rt.field, name, data)
+			res := c.postFile(rt.path, rt.fields, rt.field, name, data)
 			b := body(res)
 			msgs := errorsOf(b)
 			if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.Contains(msgs, "文件") && !strings.Contains(msgs, "上传") {
@@ -199,7 +199,7 @@ func TestOversizedUploadIs413OnEveryPostRoute(t *testing.T) {
 		if rt.Perm != "" && !auth.Admin.Can(rt.Perm) {
 			c = unit
 		}
-		res := c.sendFiles(path, nil, "file", "大文件.pdf", big)
+		res := c.postFile(path, nil, "file", "大文件.pdf", big)
 		if b := body(res); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b, "提交的内容过大") {
 			t.Errorf("POST %s: %d, want 413 提交的内容过大", rt.Pattern, res.StatusCode)
 		}
