@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -73,15 +72,7 @@ func TestBrowserA11yCrawl(t *testing.T) {
 				t.Errorf("%s %s: %d chart(s) without a table of their data beside them", user, p, n)
 			}
 			for _, href := range evalIn[[]string](b, `[...document.querySelectorAll("a[href]")].map(a => a.getAttribute("href"))`) {
-				u, err := url.Parse(href)
-				if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || skipCrawl(u.Path) {
-					continue
-				}
-				key := pageShape(u)
-				if !seen[key] {
-					seen[key] = true
-					queue = append(queue, u.RequestURI())
-				}
+				queue = crawlLink(href, seen, queue)
 			}
 		}
 		t.Logf("%s: %d page shapes checked", user, len(seen))

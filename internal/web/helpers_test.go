@@ -221,3 +221,17 @@ func pageShape(u *url.URL) string {
 	}
 	return key
 }
+
+// crawlLink appends href to a crawl's queue when it is a page of this server
+// the crawl goes to (skipCrawl) of a shape not yet seen, and returns the queue.
+func crawlLink(href string, seen map[string]bool, queue []string) []string {
+	u, err := url.Parse(href)
+	if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || skipCrawl(u.Path) {
+		return queue
+	}
+	if key := pageShape(u); !seen[key] {
+		seen[key] = true
+		queue = append(queue, u.RequestURI())
+	}
+	return queue
+}

@@ -164,15 +164,7 @@ func TestOutputEscapedEverywhere(t *testing.T) {
 			status, page := c.get(p)
 			check(user, p, status, page)
 			for _, m := range hrefRe.FindAllStringSubmatch(page, -1) {
-				u, err := url.Parse(strings.ReplaceAll(m[1], "&amp;", "&"))
-				if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || skipCrawl(u.Path) {
-					continue
-				}
-				key := pageShape(u)
-				if !seen[key] {
-					seen[key] = true
-					queue = append(queue, u.RequestURI())
-				}
+				queue = crawlLink(strings.ReplaceAll(m[1], "&amp;", "&"), seen, queue)
 			}
 		}
 		t.Logf("%s: %d page shapes", user, len(seen))
