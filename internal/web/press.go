@@ -359,7 +359,7 @@ func (s *Server) pressConfirmAll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var failed []string
+	ok := "press_all"
 	for i, it := range imp.Items {
 		if !pressReady(it, props[i]) {
 			continue
@@ -368,12 +368,8 @@ func (s *Server) pressConfirmAll(w http.ResponseWriter, r *http.Request) error {
 			if !formError(err) {
 				return err
 			}
-			failed = append(failed, "第"+strconv.Itoa(it.Seq)+"条")
+			ok = "press_some" // the items left show their problems on the page
 		}
-	}
-	ok := "press_all"
-	if len(failed) > 0 {
-		ok = "press_some"
 	}
 	return redirect(w, r, "/press/"+app.Itoa(id)+"?ok="+ok)
 }
