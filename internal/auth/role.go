@@ -135,3 +135,11 @@ func (r Role) CanAssign(target Role) bool {
 	}
 	return target != Admin || r == Admin
 }
+
+// ChangesSettings reports whether accounts of role r change how the platform
+// is set up — organisations, accounts and their roles. Under the separation of
+// the three administrators (三员分立) such an account must not read the audit
+// trail of its own actions: the audit list leaves them out for it.
+func (r Role) ChangesSettings() bool {
+	return r.Can(AccountManage) || r.Can(OrgWrite)
+}
