@@ -40,6 +40,7 @@ Commands:
   user          create an account or reset a password
   backup        make a consistent copy of the database while it runs (PostgreSQL: pg_dump -Fc)
   audit verify  check the audit log's hash chains
+  keys          encryption keys of personal fields: new, add, rotate, status (国密 SM4)
   duty-tally    rebuild the members' duty tally from the duty events
   search-index  rebuild the search index from the records (--verify: only compare)
   press parse   read a newspaper page's text into items, as JSON (no database)
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return cmdBackup(ctx, rest, stdout)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout)
+	case "keys":
+		return cmdKeys(ctx, rest, stdout)
 	case "duty-tally":
 		return cmdDutyTally(ctx, rest, stdout)
 	case "search-index":
@@ -103,6 +106,21 @@ func dbFlag(fs *flag.FlagSet) *string {
 // audit chain's hash for every command that writes (sm3, the default, or
 // sha256); a wrong value stops the command before anything is written.
 func openDB(ctx context.Context, dsn string, out io.Writer) (*store.DB, error) {
+	keys, _, err := loadKeys(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openDBPlain(ctx, dsn, out)
+	if err != nil {
+		return nil, err
+	}
+	db.SetKeys(keys)
+	return db, nil
+}
+
+// openDBPlain is openDB without the encryption keys, for the commands that
+// never read personal fields (migrate, backup, audit).
+func openDBPlain(ctx context.Context, dsn string, out io.Writer) (*store.DB, error) {
 	alg := os.Getenv("XIESHANG_AUDIT_HASH")
 	if alg != "" {
 		if err := audit.CheckAlg(alg); err != nil {
@@ -197,11 +215,24 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if *withDemo {
+		if err := ensureDemoKeys(*dsn, stdout); err != nil {
+			return err
+		}
+	}
 	db, err := openDB(ctx, *dsn, stdout)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	// Values written before keys were configured are sealed now, before
+	// anything is served; a rotation is the separate `keys rotate`.
+	if rep, err := db.Reseal(ctx, false, 500, nil); err != nil {
+		return err
+	} else if n := rep.Total(); n > 0 {
+		log.Info("sealed personal fields written before encryption", "values", n)
+	}
+	reloadKeysOnHUP(ctx, db, *dsn, log)
 	if *withDemo {
 		logins, err := demo.Load(ctx, db, io.Discard)
 		switch {
@@ -314,7 +345,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn, stdout)
+	db, err := openDBPlain(ctx, *dsn, stdout)
 	if err != nil {
 		return err
 	}
@@ -339,6 +370,9 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *scale == "province" && *members != 0 {
 		return errors.New("demo: --members applies to the small world only")
+	}
+	if err := ensureDemoKeys(*dsn, stdout); err != nil {
+		return err
 	}
 	db, err := openDB(ctx, *dsn, stdout)
 	if err != nil {
@@ -446,7 +480,7 @@ restore into an empty database with:
 		fmt.Fprintf(stdout, "backup written: %s (%d bytes, pg_dump custom format; restore with pg_restore)\n", target, n)
 		return nil
 	}
-	db, err := openDB(ctx, *dsn, io.Discard)
+	db, err := openDBPlain(ctx, *dsn, io.Discard)
 	if err != nil {
 		return err
 	}
@@ -477,7 +511,7 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn, io.Discard)
+	db, err := openDBPlain(ctx, *dsn, io.Discard)
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,9 @@ func LoadWith(ctx context.Context, db *store.DB, progress io.Writer, opt Options
 		return nil, fmt.Errorf("demo: 提案: %w", err)
 	}
 	fmt.Fprintf(progress, "  proposals: %d proposals, %d closed in %.2fs\n", ps.proposals, ps.closed, time.Since(started).Seconds())
+	if _, err := l.db.Reseal(ctx, false, 500, nil); err != nil { // anything written in bulk
+		return nil, fmt.Errorf("demo: seal personal fields: %w", err)
+	}
 	fmt.Fprintf(progress, "demo world loaded in %.1fs: %d committees, %d townships, %d villages, %d members, %d accounts, %d meetings\n",
 		time.Since(start).Seconds(), 1+len(counties), l.townships, l.villages, l.members, len(logins), ms.meetings)
 	return logins, nil

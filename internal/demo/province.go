@@ -144,6 +144,7 @@ func LoadProvince(ctx context.Context, db *store.DB, out io.Writer, opt Province
 		{"走访", pl.visits},
 		{"履职活动", pl.activities},
 		{"重建统计", pl.rebuild},
+		{"加密个人信息", pl.seal},
 	} {
 		pl.prog.begin(ph.name)
 		if err := ph.fn(ctx); err != nil {
@@ -439,4 +440,11 @@ func padWidth(s string, w int) string {
 		}
 	}
 	return s + strings.Repeat(" ", max(0, w-n))
+}
+
+// seal seals the personal fields the bulk phases wrote in plaintext, as a
+// start of `serve` would (store.Reseal).
+func (pl *provLoader) seal(ctx context.Context) error {
+	_, err := pl.db.Reseal(ctx, false, 2000, nil)
+	return err
 }

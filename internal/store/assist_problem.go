@@ -288,7 +288,7 @@ func (db *DB) CreateProblem(ctx context.Context, actor app.Actor, in ProblemInpu
 		switch {
 		case in.HouseholdID != 0:
 			var h Household
-			if h, err = findHousehold(ctx, tx, actor, in.HouseholdID); err == nil {
+			if h, err = tx.db.findHousehold(ctx, tx, actor, in.HouseholdID); err == nil {
 				committee, orgID, path, name = h.CommitteeID, h.OrgID, h.path, h.HeadName+" 户"
 			}
 		case in.EnterpriseID != 0:

@@ -1,12 +1,15 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"xieshang/internal/app"
+	"xieshang/internal/assist"
 	"xieshang/internal/audit"
 )
 
@@ -151,7 +154,56 @@ func marshalAudit(v any) (string, error) {
 		return "", nil
 	}
 	b, err := json.Marshal(v)
-	return string(b), err
+	if err != nil {
+		return "", err
+	}
+	return scrubAudit(b)
+}
+
+// scrubAudit masks the sensitive personal fields of a record before it goes
+// into the audit log, which is not sealed: identity numbers and phones keep
+// the digits a masked display shows, health and disability details only
+// whether they were filled in. The log still tells what changed and when;
+// the database keeps the values sealed (sealed.go).
+func scrubAudit(b []byte) (string, error) {
+	if !bytes.Contains(b, []byte(`id_number"`)) && !bytes.Contains(b, []byte(`phone"`)) &&
+		!bytes.Contains(b, []byte(`"disability"`)) && !bytes.Contains(b, []byte(`"health"`)) {
+		return string(b), nil
+	}
+	var v any
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber() // keep ids and amounts as they were written
+	if err := d.Decode(&v); err != nil {
+		return "", err
+	}
+	scrubValue(v)
+	out, err := json.Marshal(v)
+	return string(out), err
+}
+
+func scrubValue(v any) {
+	switch v := v.(type) {
+	case []any:
+		for _, x := range v {
+			scrubValue(x)
+		}
+	case map[string]any:
+		for k, x := range v {
+			s, ok := x.(string)
+			if !ok || s == "" {
+				scrubValue(x)
+				continue
+			}
+			switch {
+			case strings.HasSuffix(k, "id_number"):
+				v[k] = assist.MaskIDNumber(s)
+			case strings.HasSuffix(k, "phone"):
+				v[k] = assist.MaskPhone(s)
+			case k == "disability" || k == "health":
+				v[k] = "（已填写，内容不入日志）"
+			}
+		}
+	}
 }
 
 // AuditFilter narrows the audit list.

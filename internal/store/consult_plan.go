@@ -238,7 +238,7 @@ func (db *DB) FindPlanItems(ctx context.Context, actor app.Actor, planID int64) 
 	var out []Topic
 	for rows.Next() {
 		var t Topic
-		if err := scanTopic(rows, &t); err != nil {
+		if err := db.scanTopic(rows, &t); err != nil {
 			return nil, app.Internal(err, "find plan items")
 		}
 		out = append(out, t)
@@ -552,7 +552,7 @@ func (db *DB) SelectTopic(ctx context.Context, actor app.Actor, topicID int64, i
 		return app.Errorf(app.EFORBIDDEN, "当前账号不能选定议题")
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		t, err := findTopic(ctx, tx, actor, topicID)
+		t, err := db.findTopic(ctx, tx, actor, topicID)
 		if err != nil {
 			return err
 		}

@@ -109,11 +109,15 @@ const topicColumns = `t.id, t.org_id, o.name, o.kind, t.committee_id, t.year, t.
 const topicFrom = ` FROM topic t JOIN org o ON o.id = t.org_id
 	LEFT JOIN special_committee sc ON sc.id = t.lead_committee_id`
 
-func scanTopic(s scanner, t *Topic, extra ...any) error {
-	return s.Scan(append([]any{&t.ID, &t.OrgID, &t.OrgName, &t.OrgKind, &t.CommitteeID, &t.Year, &t.Title,
+// scanTopic reads a topic row, opening the sealed phone of its source.
+func (db *DB) scanTopic(s scanner, t *Topic, extra ...any) error {
+	if err := s.Scan(append([]any{&t.ID, &t.OrgID, &t.OrgName, &t.OrgKind, &t.CommitteeID, &t.Year, &t.Title,
 		&t.Description, &t.Form, &t.LeadCommitteeID, &t.LeadCommittee, &t.PlannedMonth, &t.Source, &t.SourceName,
 		&t.SourcePhone, &t.SourceMemberID, &t.CampaignID, &t.PlanID, &t.RoomID, &t.MeetingID, &t.OriginID,
-		&t.ParentID, &t.State, &t.StateSince, &t.CreatedAt, &t.UpdatedAt, &t.path}, extra...)...)
+		&t.ParentID, &t.State, &t.StateSince, &t.CreatedAt, &t.UpdatedAt, &t.path}, extra...)...); err != nil {
+		return err
+	}
+	return db.openAll(colTopicSourcePhone, &t.SourcePhone)
 }
 
 // graphs caches the committees' topic graphs for one read or change.
@@ -159,9 +163,9 @@ func canRaiseTopics(actor app.Actor) bool {
 	return canRunConsultation(actor) || auth.Role(actor.Role).Can(auth.RoomWrite)
 }
 
-func findTopic(ctx context.Context, q querier, actor app.Actor, id int64) (Topic, error) {
+func (db *DB) findTopic(ctx context.Context, q querier, actor app.Actor, id int64) (Topic, error) {
 	var t Topic
-	err := scanTopic(q.QueryRowContext(ctx, `SELECT `+topicColumns+topicFrom+`
+	err := db.scanTopic(q.QueryRowContext(ctx, `SELECT `+topicColumns+topicFrom+`
 		WHERE t.id = $1 AND o.path LIKE $2 || '%'`, id, actor.Path), &t)
 	return t, notFound(err, "议题", "find topic")
 }
@@ -179,7 +183,7 @@ func (tx *Tx) lockTopicGraph(ctx context.Context, actor app.Actor, id int64) (To
 
 func (tx *Tx) lockTopic(ctx context.Context, actor app.Actor, id int64) (Topic, error) {
 	var t Topic
-	err := scanTopic(tx.QueryRowContext(ctx, `SELECT `+topicColumns+topicFrom+`
+	err := tx.db.scanTopic(tx.QueryRowContext(ctx, `SELECT `+topicColumns+topicFrom+`
 		WHERE t.id = $1 AND o.path LIKE $2 || '%'`+tx.db.Dialect.forUpdateOf("t"), id, actor.Path), &t)
 	return t, notFound(err, "议题", "lock topic")
 }
@@ -187,7 +191,7 @@ func (tx *Tx) lockTopic(ctx context.Context, actor app.Actor, id int64) (Topic, 
 // FindTopicByID returns a topic in the actor's subtree with its progress
 // rolled up from the topics pushed down from it.
 func (db *DB) FindTopicByID(ctx context.Context, actor app.Actor, id int64) (Topic, error) {
-	t, err := findTopic(ctx, db.read, actor, id)
+	t, err := db.findTopic(ctx, db.read, actor, id)
 	if err != nil {
 		return t, err
 	}
@@ -233,7 +237,7 @@ func progresses(links []TopicLink) []int {
 // FindTopicLinks returns the topic's links across tiers: where it came from
 // and went to, and the topics pushed down from it with their progress.
 func (db *DB) FindTopicLinks(ctx context.Context, actor app.Actor, id int64) (TopicLinks, error) {
-	t, err := findTopic(ctx, db.read, actor, id)
+	t, err := db.findTopic(ctx, db.read, actor, id)
 	if err != nil {
 		return TopicLinks{}, err
 	}
@@ -390,7 +394,7 @@ func (db *DB) FindTopics(ctx context.Context, actor app.Actor, f TopicFilter) ([
 	var all []Topic
 	for rows.Next() {
 		var t Topic
-		if err := scanTopic(rows, &t); err != nil {
+		if err := db.scanTopic(rows, &t); err != nil {
 			return nil, 0, app.Internal(err, "find topics")
 		}
 		all = append(all, t)
@@ -442,7 +446,7 @@ func (db *DB) FindTopics(ctx context.Context, actor app.Actor, f TopicFilter) ([
 
 // FindTopicSteps lists a topic's steps, oldest first.
 func (db *DB) FindTopicSteps(ctx context.Context, actor app.Actor, id int64) ([]TopicStep, error) {
-	t, err := findTopic(ctx, db.read, actor, id)
+	t, err := db.findTopic(ctx, db.read, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -530,13 +534,17 @@ func (tx *Tx) createTopic(ctx context.Context, actor app.Actor, in consult.Topic
 			state = consult.Selected
 		}
 	}
+	sourcePhone, err := tx.db.seal(colTopicSourcePhone, in.SourcePhone)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO topic (org_id, committee_id, year, title, description, form,
 		lead_committee_id, planned_month, source, source_name, source_phone, source_member_id, campaign_id, room_id,
 		state, state_since, origin_id, parent_id, created_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $16, $16)
 		RETURNING id`, o.ID, o.CommitteeID, in.Year, in.Title, in.Description, string(in.Form),
-		nullInt(in.LeadCommitteeID), in.PlannedMonth, string(in.Source), in.SourceName, in.SourcePhone,
+		nullInt(in.LeadCommitteeID), in.PlannedMonth, string(in.Source), in.SourceName, sourcePhone,
 		nullInt(in.SourceMemberID), nullInt(in.CampaignID), nullInt(in.RoomID), state, tx.Now, nullInt(originID),
 		nullInt(parentID), actor.AccountID).Scan(&id); err != nil {
 		return 0, app.Internal(err, "create topic")

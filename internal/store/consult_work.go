@@ -844,7 +844,7 @@ func (db *DB) FindTopicWork(ctx context.Context, actor app.Actor, topicID int64)
 	if !auth.Role(actor.Role).Can(auth.ConsultRead) {
 		return w, app.NotFound("议题")
 	}
-	if _, err := findTopic(ctx, db.read, actor, topicID); err != nil {
+	if _, err := db.findTopic(ctx, db.read, actor, topicID); err != nil {
 		return w, err
 	}
 	files, err := db.topicFiles(ctx, `f.topic_id = $1`, topicID)

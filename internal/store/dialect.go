@@ -140,3 +140,12 @@ func (d Dialect) bulkPlaceholder(n int) string {
 	}
 	return "$" + strconv.Itoa(n)
 }
+
+// sealKeyID is an expression for the master key id of a sealed value in
+// column col ("sm4$<id>$…", internal/seal).
+func (d Dialect) sealKeyID(col string) string {
+	if d == Postgres {
+		return `split_part(` + col + `, '$', 2)`
+	}
+	return `substr(` + col + `, 5, instr(substr(` + col + `, 5), '$') - 1)`
+}

@@ -244,34 +244,40 @@ const householdColumns = `h.id, h.org_id, o.name, h.committee_id, h.head_name, h
 
 const householdFrom = ` FROM household h JOIN org o ON o.id = h.org_id`
 
-func scanHousehold(s scanner, h *Household, extra ...any) error {
+// scanHousehold reads a household row; the phone is opened and masked.
+func (db *DB) scanHousehold(s scanner, h *Household, extra ...any) error {
 	var reg, exited string
-	err := s.Scan(append([]any{&h.ID, &h.OrgID, &h.OrgName, &h.CommitteeID, &h.HeadName, &h.Address, &h.Phone, &h.Note,
-		&reg, &exited, &h.ExitReason, &h.CreatedAt, &h.UpdatedAt, &h.path, &h.PersonCount}, extra...)...)
+	if err := s.Scan(append([]any{&h.ID, &h.OrgID, &h.OrgName, &h.CommitteeID, &h.HeadName, &h.Address, &h.Phone, &h.Note,
+		&reg, &exited, &h.ExitReason, &h.CreatedAt, &h.UpdatedAt, &h.path, &h.PersonCount}, extra...)...); err != nil {
+		return err
+	}
 	h.RegisteredOn, _ = app.ParseDate(reg)
 	h.ExitedOn, _ = app.ParseDate(exited)
+	if err := db.openAll(colHouseholdPhone, &h.Phone); err != nil {
+		return err
+	}
 	h.Phone = assist.MaskPhone(h.Phone)
-	return err
+	return nil
 }
 
 // findHousehold reads a household the actor may read, without auditing.
-func findHousehold(ctx context.Context, q querier, actor app.Actor, id int64) (Household, error) {
+func (db *DB) findHousehold(ctx context.Context, q querier, actor app.Actor, id int64) (Household, error) {
 	var h Household
 	cond, arg, ok := householdAccess(actor, 2)
 	if !ok {
 		return h, app.NotFound("帮扶对象")
 	}
-	err := scanHousehold(q.QueryRowContext(ctx, `SELECT `+householdColumns+householdFrom+` WHERE h.id = $1 AND `+cond,
+	err := db.scanHousehold(q.QueryRowContext(ctx, `SELECT `+householdColumns+householdFrom+` WHERE h.id = $1 AND `+cond,
 		id, arg), &h)
 	if err != nil {
 		return h, notFound(err, "帮扶对象", "find household")
 	}
-	return h, fillHouseholds(ctx, q, []*Household{&h}, true)
+	return h, db.fillHouseholds(ctx, q, []*Household{&h}, true)
 }
 
 // fillHouseholds adds the categories and the paired cadres' names (and with
 // persons, the persons, masked).
-func fillHouseholds(ctx context.Context, q querier, hs []*Household, persons bool) error {
+func (db *DB) fillHouseholds(ctx context.Context, q querier, hs []*Household, persons bool) error {
 	if len(hs) == 0 {
 		return nil
 	}
@@ -282,7 +288,13 @@ func fillHouseholds(ctx context.Context, q querier, hs []*Household, persons boo
 		at[h.ID] = h
 	}
 	in := strings.Join(ids, ",") // ids are integers from the database
-	rows, err := q.QueryContext(ctx, `SELECT `+personColumns+` FROM household_person WHERE household_id IN (`+in+`)
+	// A list needs only the persons' categories: their sealed fields are
+	// neither read nor opened.
+	cols := `household_id, categories`
+	if persons {
+		cols = personColumns
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM household_person WHERE household_id IN (`+in+`)
 		ORDER BY household_id, id`)
 	if err != nil {
 		return app.Internal(err, "household persons")
@@ -291,15 +303,21 @@ func fillHouseholds(ctx context.Context, q querier, hs []*Household, persons boo
 	cats := map[int64][]string{}
 	for rows.Next() {
 		var p Person
+		if !persons {
+			var c string
+			if err := rows.Scan(&p.HouseholdID, &c); err != nil {
+				return app.Internal(err, "scan person")
+			}
+			cats[p.HouseholdID] = append(cats[p.HouseholdID], splitCategories(c)...)
+			continue
+		}
 		var id string
-		if err := scanPerson(rows, &p, &id); err != nil {
+		if err := db.scanPerson(rows, &p, &id); err != nil {
 			return app.Internal(err, "scan person")
 		}
 		p.IDNumber = assist.MaskIDNumber(id)
 		cats[p.HouseholdID] = append(cats[p.HouseholdID], p.Categories...)
-		if persons {
-			at[p.HouseholdID].Persons = append(at[p.HouseholdID].Persons, p)
-		}
+		at[p.HouseholdID].Persons = append(at[p.HouseholdID].Persons, p)
 	}
 	if err := rows.Err(); err != nil {
 		return app.Internal(err, "household persons")
@@ -330,12 +348,18 @@ func fillHouseholds(ctx context.Context, q querier, hs []*Household, persons boo
 
 const personColumns = `id, household_id, name, relation, gender, birth_date, categories, disability, health, id_number`
 
-func scanPerson(s scanner, p *Person, idNumber *string) error {
+// scanPerson reads a person row, opening the sealed fields; the identity
+// number goes to idNumber in clear, for the caller to mask or reveal.
+func (db *DB) scanPerson(s scanner, p *Person, idNumber *string) error {
 	var birth, cats string
-	err := s.Scan(&p.ID, &p.HouseholdID, &p.Name, &p.Relation, &p.Gender, &birth, &cats, &p.Disability, &p.Health, idNumber)
+	if err := s.Scan(&p.ID, &p.HouseholdID, &p.Name, &p.Relation, &p.Gender, &birth, &cats, &p.Disability, &p.Health,
+		idNumber); err != nil {
+		return err
+	}
 	p.BirthDate, _ = app.ParseDate(birth)
 	p.Categories = splitCategories(cats)
-	return err
+	return db.openAll(colPersonName, &p.Name, colPersonDisability, &p.Disability, colPersonHealth, &p.Health,
+		colPersonID, idNumber)
 }
 
 // FindHouseholdByID returns a household with its persons (masked) and
@@ -354,7 +378,7 @@ func (db *DB) FindHouseholdByID(ctx context.Context, actor app.Actor, id int64, 
 	var h Household
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var err error
-		if h, err = findHousehold(ctx, tx, actor, id); err != nil {
+		if h, err = db.findHousehold(ctx, tx, actor, id); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor, HouseholdViewAudit(h, purpose))
@@ -435,7 +459,13 @@ func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFi
 	case "no":
 		q += ` AND NOT ` + paired
 	}
-	if s := strings.TrimSpace(f.Query); s != "" {
+	switch s := strings.TrimSpace(f.Query); {
+	case member.CheckIDNumber(strings.ToUpper(s)) == "":
+		// A whole identity number of a person of the household, through
+		// its blind index.
+		add(`EXISTS (SELECT 1 FROM household_person hp WHERE hp.household_id = h.id AND hp.id_number_hmac = $%d)`,
+			db.index(colPersonID, strings.ToUpper(s)))
+	case s != "":
 		add(`h.head_name LIKE '%%' || $%d || '%%' ESCAPE '\'`, likeEscape(s))
 	}
 	if f.Limit <= 0 {
@@ -467,7 +497,7 @@ func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFi
 		n := 0
 		for rows.Next() {
 			var h Household
-			if err := scanHousehold(rows, &h); err != nil {
+			if err := db.scanHousehold(rows, &h); err != nil {
 				rows.Close()
 				return nil, 0, app.Internal(err, "scan household")
 			}
@@ -486,7 +516,7 @@ func (db *DB) FindHouseholds(ctx context.Context, actor app.Actor, f HouseholdFi
 	for i := range out {
 		ptrs[i] = &out[i]
 	}
-	if err := fillHouseholds(ctx, db.read, ptrs, false); err != nil {
+	if err := db.fillHouseholds(ctx, db.read, ptrs, false); err != nil {
 		return nil, 0, err
 	}
 	if strings.TrimSpace(f.Purpose) != "" {
@@ -512,7 +542,7 @@ func (tx *Tx) householdOrg(ctx context.Context, actor app.Actor, id int64) (org.
 // lockHousehold reads a household the actor keeps (its subtree) for a change.
 func (tx *Tx) lockHousehold(ctx context.Context, actor app.Actor, id int64) (Household, error) {
 	var h Household
-	err := scanHousehold(tx.QueryRowContext(ctx, `SELECT `+householdColumns+householdFrom+
+	err := tx.db.scanHousehold(tx.QueryRowContext(ctx, `SELECT `+householdColumns+householdFrom+
 		` WHERE h.id = $1 AND o.path LIKE $2 || '%'`+tx.db.Dialect.forUpdateOf("h"), id, actor.Path), &h)
 	return h, notFound(err, "帮扶对象", "lock household")
 }
@@ -531,14 +561,18 @@ func (db *DB) CreateHousehold(ctx context.Context, actor app.Actor, in Household
 		if err != nil {
 			return err
 		}
+		phone, err := db.seal(colHouseholdPhone, in.Phone)
+		if err != nil {
+			return err
+		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO household (org_id, committee_id, head_name, address, phone, note,
 			registered_on, exited_on, exit_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-			RETURNING id`, o.ID, o.CommitteeID, in.HeadName, in.Address, in.Phone, in.Note, in.RegisteredOn,
+			RETURNING id`, o.ID, o.CommitteeID, in.HeadName, in.Address, phone, in.Note, in.RegisteredOn,
 			in.ExitedOn.String(), in.ExitReason, tx.Now).Scan(&id); err != nil {
 			return app.Internal(err, "create household")
 		}
-		if h, err = findHousehold(ctx, tx, app.System, id); err != nil {
+		if h, err = db.findHousehold(ctx, tx, app.System, id); err != nil {
 			return err
 		}
 		if err := tx.restockHousehold(ctx, id); err != nil {
@@ -586,13 +620,17 @@ func (db *DB) UpdateHousehold(ctx context.Context, actor app.Actor, id int64, in
 				return errs.Err()
 			}
 		}
+		phone, err := db.seal(colHouseholdPhone, in.Phone)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE household SET org_id = $2, head_name = $3, address = $4, phone = $5,
 			note = $6, registered_on = $7, exited_on = $8, exit_reason = $9, updated_at = $10 WHERE id = $1`, id, o.ID,
-			in.HeadName, in.Address, in.Phone, in.Note, in.RegisteredOn, in.ExitedOn.String(), in.ExitReason,
+			in.HeadName, in.Address, phone, in.Note, in.RegisteredOn, in.ExitedOn.String(), in.ExitReason,
 			tx.Now); err != nil {
 			return app.Internal(err, "update household")
 		}
-		if after, err = findHousehold(ctx, tx, app.System, id); err != nil {
+		if after, err = db.findHousehold(ctx, tx, app.System, id); err != nil {
 			return err
 		}
 		before.Persons, after.Persons = nil, nil
@@ -606,27 +644,54 @@ func (db *DB) UpdateHousehold(ctx context.Context, actor app.Actor, id int64, in
 	return after, err
 }
 
+// personLabel is a person's name as the audit log keeps it: a minor's
+// masked but for the family name, as minors' names are sealed at rest.
+func (db *DB) personLabel(p Person) string {
+	if b := p.BirthDate.String(); b == "" || b <= db.minorCutoff() {
+		return p.Name
+	}
+	r := []rune(p.Name)
+	if len(r) < 2 {
+		return "*"
+	}
+	return string(r[0]) + strings.Repeat("*", len(r)-1)
+}
+
 // findPerson reads a person row with its identity number in clear.
-func findPerson(ctx context.Context, q querier, id int64) (Person, string, error) {
+func (db *DB) findPerson(ctx context.Context, q querier, id int64) (Person, string, error) {
 	var p Person
 	var idNumber string
-	err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personColumns+` FROM household_person WHERE id = $1`, id), &p, &idNumber)
+	err := db.scanPerson(q.QueryRowContext(ctx, `SELECT `+personColumns+` FROM household_person WHERE id = $1`, id), &p, &idNumber)
 	return p, idNumber, notFound(err, "家庭成员", "find person")
 }
 
 func (tx *Tx) savePerson(ctx context.Context, h Household, id int64, in PersonInput) (int64, error) {
 	cats := strings.Join(in.Categories, ",")
+	db := tx.db
+	var sealed [4]string // name (of a minor), identity number, disability, health
 	var err error
+	if sealed[0], err = db.sealPersonName(in.Name, in.BirthDate.String()); err != nil {
+		return 0, err
+	}
+	for i, v := range []struct {
+		c SealedColumn
+		v string
+	}{{colPersonID, in.IDNumber}, {colPersonDisability, in.Disability}, {colPersonHealth, in.Health}} {
+		if sealed[i+1], err = db.seal(v.c, v.v); err != nil {
+			return 0, err
+		}
+	}
+	index := db.index(colPersonID, in.IDNumber)
 	if id == 0 {
 		err = tx.QueryRowContext(ctx, `INSERT INTO household_person (household_id, committee_id, name, relation, gender,
-			birth_date, id_number, categories, disability, health, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`, h.ID, h.CommitteeID, in.Name,
-			in.Relation, in.Gender, in.BirthDate.String(), in.IDNumber, cats, in.Disability, in.Health, tx.Now).Scan(&id)
+			birth_date, id_number, categories, disability, health, created_at, updated_at, id_number_hmac)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`, h.ID, h.CommitteeID, sealed[0],
+			in.Relation, in.Gender, in.BirthDate.String(), sealed[1], cats, sealed[2], sealed[3], tx.Now, index).Scan(&id)
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE household_person SET name = $2, relation = $3, gender = $4, birth_date = $5,
-			id_number = $6, categories = $7, disability = $8, health = $9, committee_id = $10, updated_at = $11
-			WHERE id = $1`, id, in.Name, in.Relation, in.Gender, in.BirthDate.String(), in.IDNumber, cats, in.Disability,
-			in.Health, h.CommitteeID, tx.Now)
+			id_number = $6, categories = $7, disability = $8, health = $9, committee_id = $10, updated_at = $11,
+			id_number_hmac = $12 WHERE id = $1`, id, sealed[0], in.Relation, in.Gender, in.BirthDate.String(), sealed[1],
+			cats, sealed[2], sealed[3], h.CommitteeID, tx.Now, index)
 	}
 	if isUniqueViolation(err) {
 		var errs app.FieldErrors
@@ -665,7 +730,7 @@ func (db *DB) savePersonChange(ctx context.Context, actor app.Actor, householdID
 		}
 		var before *Person
 		if personID != 0 {
-			b, _, err := findPerson(ctx, tx, personID)
+			b, _, err := db.findPerson(ctx, tx, personID)
 			if err != nil {
 				return err
 			}
@@ -682,22 +747,20 @@ func (db *DB) savePersonChange(ctx context.Context, actor app.Actor, householdID
 			return err
 		}
 		var idNumber string
-		if p, idNumber, err = findPerson(ctx, tx, id); err != nil {
+		if p, idNumber, err = db.findPerson(ctx, tx, id); err != nil {
 			return err
 		}
 		p.IDNumber = assist.MaskIDNumber(idNumber)
+		after := p
+		after.IDNumber, after.Name = "", db.personLabel(p) // the audit row keeps no identity number
 		if before != nil {
-			before.IDNumber = "" // the audit row keeps no identity number
-			after := p
-			after.IDNumber = ""
+			before.IDNumber, before.Name = "", db.personLabel(*before)
 			return tx.Audit(ctx, actor, Change{Action: "update", Entity: "household_person", EntityID: id,
-				Committee: h.CommitteeID, OrgPath: h.path, Summary: "修改帮扶对象 " + h.HeadName + " 户成员 " + p.Name,
+				Committee: h.CommitteeID, OrgPath: h.path, Summary: "修改帮扶对象 " + h.HeadName + " 户成员 " + after.Name,
 				Before: before, After: after})
 		}
-		after := p
-		after.IDNumber = ""
 		return tx.Audit(ctx, actor, Change{Action: "create", Entity: "household_person", EntityID: id,
-			Committee: h.CommitteeID, OrgPath: h.path, Summary: "帮扶对象 " + h.HeadName + " 户新增成员 " + p.Name,
+			Committee: h.CommitteeID, OrgPath: h.path, Summary: "帮扶对象 " + h.HeadName + " 户新增成员 " + after.Name,
 			After: after})
 	})
 	return p, err
@@ -706,10 +769,10 @@ func (db *DB) savePersonChange(ctx context.Context, actor app.Actor, householdID
 // FindHouseholdPerson returns a person (masked) of a household the actor
 // reads, for the edit form; it is not a view of the household record.
 func (db *DB) FindHouseholdPerson(ctx context.Context, actor app.Actor, householdID, personID int64) (Person, error) {
-	if _, err := findHousehold(ctx, db.read, actor, householdID); err != nil {
+	if _, err := db.findHousehold(ctx, db.read, actor, householdID); err != nil {
 		return Person{}, err
 	}
-	p, id, err := findPerson(ctx, db.read, personID)
+	p, id, err := db.findPerson(ctx, db.read, personID)
 	if err != nil {
 		return Person{}, err
 	}
@@ -735,11 +798,11 @@ func (db *DB) RevealHouseholdPerson(ctx context.Context, actor app.Actor, person
 	reason = strings.TrimSpace(reason)
 	var r Revealed
 	err := db.InTx(ctx, func(tx *Tx) error {
-		p, idNumber, err := findPerson(ctx, tx, personID)
+		p, idNumber, err := db.findPerson(ctx, tx, personID)
 		if err != nil {
 			return err
 		}
-		h, err := findHousehold(ctx, tx, actor, p.HouseholdID)
+		h, err := db.findHousehold(ctx, tx, actor, p.HouseholdID)
 		if err != nil {
 			return renameNotFound(err, "家庭成员")
 		}
@@ -764,10 +827,13 @@ func (db *DB) RevealHouseholdPerson(ctx context.Context, actor app.Actor, person
 		if err := tx.QueryRowContext(ctx, `SELECT phone FROM household WHERE id = $1`, h.ID).Scan(&r.HouseholdPhone); err != nil {
 			return app.Internal(err, "reveal: phone")
 		}
+		if err := db.openAll(colHouseholdPhone, &r.HouseholdPhone); err != nil {
+			return err
+		}
 		p.IDNumber, p.Revealed = idNumber, true
 		r.Person = p
 		return tx.Audit(ctx, actor, Change{Action: "household_reveal", Entity: "household_person", EntityID: p.ID,
-			Committee: h.CommitteeID, OrgPath: h.path, Summary: "查看帮扶对象 " + h.HeadName + " 户成员 " + p.Name +
+			Committee: h.CommitteeID, OrgPath: h.path, Summary: "查看帮扶对象 " + h.HeadName + " 户成员 " + db.personLabel(p) +
 				" 的完整身份证号码和电话：" + reason,
 			After: struct {
 				Reason      string `json:"reason"`

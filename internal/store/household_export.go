@@ -65,6 +65,9 @@ func (db *DB) ExportHouseholds(ctx context.Context, actor app.Actor, f Household
 			if err := tx.QueryRowContext(ctx, `SELECT phone FROM household WHERE id = $1`, h.ID).Scan(&phone); err != nil {
 				return app.Internal(err, "export household")
 			}
+			if err := db.openAll(colHouseholdPhone, &phone); err != nil {
+				return err
+			}
 			h.Phone = phone
 			if !full {
 				h.Phone = assist.MaskPhone(phone)
@@ -77,7 +80,7 @@ func (db *DB) ExportHouseholds(ctx context.Context, actor app.Actor, f Household
 			for rows.Next() {
 				var p Person
 				var idNumber string
-				if err := scanPerson(rows, &p, &idNumber); err != nil {
+				if err := db.scanPerson(rows, &p, &idNumber); err != nil {
 					rows.Close()
 					return app.Internal(err, "export persons")
 				}

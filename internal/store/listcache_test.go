@@ -101,6 +101,7 @@ func TestMemberListCacheSeesOtherNodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
+		db.SetKeys(storetest.Keys)
 		if _, err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -23,10 +23,14 @@ import (
 const memberColumns = `m.id, m.committee_id, m.name, m.gender, m.birth_date, m.ethnicity, m.party, m.education,
 	m.workplace, m.id_number, m.phone, m.email, m.address, m.status, m.status_date, m.note, m.created_at, m.updated_at`
 
-func scanMember(s scanner, m *member.Member, extra ...any) error {
-	return s.Scan(append([]any{&m.ID, &m.CommitteeID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Party,
+// scanMember reads a member row, opening its sealed identity number and phone.
+func (db *DB) scanMember(s scanner, m *member.Member, extra ...any) error {
+	if err := s.Scan(append([]any{&m.ID, &m.CommitteeID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Party,
 		&m.Education, &m.Workplace, &m.IDNumber, &m.Phone, &m.Email, &m.Address, &m.Status, &m.StatusDate, &m.Note,
-		&m.CreatedAt, &m.UpdatedAt}, extra...)...)
+		&m.CreatedAt, &m.UpdatedAt}, extra...)...); err != nil {
+		return err
+	}
+	return db.openAll(colMemberID, &m.IDNumber, colMemberPhone, &m.Phone)
 }
 
 // memberScope is a member with the path of its committee, for scoping and the audit log.
@@ -35,9 +39,9 @@ type memberScope struct {
 	path string
 }
 
-func findMember(ctx context.Context, q querier, actor app.Actor, id int64) (memberScope, error) {
+func (db *DB) findMember(ctx context.Context, q querier, actor app.Actor, id int64) (memberScope, error) {
 	var m memberScope
-	err := scanMember(q.QueryRowContext(ctx, `SELECT `+memberColumns+`, o.name, o.path FROM member m
+	err := db.scanMember(q.QueryRowContext(ctx, `SELECT `+memberColumns+`, o.name, o.path FROM member m
 		JOIN org o ON o.id = m.committee_id WHERE m.id = $1 AND o.path LIKE $2 || '%'`, id, actor.Path),
 		&m.Member, &m.CommitteeName, &m.path)
 	if err != nil {
@@ -49,7 +53,7 @@ func findMember(ctx context.Context, q querier, actor app.Actor, id int64) (memb
 // FindMemberByID returns a member of a committee in the actor's subtree, with
 // the committee's name.
 func (db *DB) FindMemberByID(ctx context.Context, actor app.Actor, id int64) (member.Member, error) {
-	m, err := findMember(ctx, db.read, actor, id)
+	m, err := db.findMember(ctx, db.read, actor, id)
 	return m.Member, err
 }
 
@@ -67,6 +71,23 @@ func memberCommittee(ctx context.Context, tx *Tx, actor app.Actor, id int64) (or
 		return c, errs.Err()
 	}
 	return c, err
+}
+
+// sealedMember is a member's identity number and phone as stored: sealed,
+// with the number's blind index.
+type sealedMember struct{ id, phone, index string }
+
+func (db *DB) sealMember(in member.Input) (sealedMember, error) {
+	var s sealedMember
+	var err error
+	if s.id, err = db.seal(colMemberID, in.IDNumber); err != nil {
+		return s, err
+	}
+	if s.phone, err = db.seal(colMemberPhone, in.Phone); err != nil {
+		return s, err
+	}
+	s.index = db.index(colMemberID, in.IDNumber)
+	return s, nil
 }
 
 func idNumberTaken() error {
@@ -102,18 +123,23 @@ func (db *DB) CreateMemberInTerm(ctx context.Context, actor app.Actor, committee
 		if err := errs.Err(); err != nil {
 			return err
 		}
+		sealed, err := db.sealMember(in)
+		if err != nil {
+			return err
+		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO member (committee_id, name, gender, birth_date, ethnicity,
-			party, education, workplace, id_number, phone, email, address, status, status_date, note, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id`,
-			c.ID, in.Name, in.Gender, in.BirthDate, in.Ethnicity, in.Party, in.Education, in.Workplace, in.IDNumber,
-			in.Phone, in.Email, in.Address, string(in.Status), in.StatusDate, in.Note, tx.Now).Scan(&id); err != nil {
+			party, education, workplace, id_number, phone, email, address, status, status_date, note, created_at, updated_at,
+			id_number_hmac)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) RETURNING id`,
+			c.ID, in.Name, in.Gender, in.BirthDate, in.Ethnicity, in.Party, in.Education, in.Workplace, sealed.id,
+			sealed.phone, in.Email, in.Address, string(in.Status), in.StatusDate, in.Note, tx.Now, sealed.index).Scan(&id); err != nil {
 			if isUniqueViolation(err) {
 				return idNumberTaken()
 			}
 			return app.Internal(err, "insert member")
 		}
-		if created, err = findMember(ctx, tx, app.System, id); err != nil {
+		if created, err = db.findMember(ctx, tx, app.System, id); err != nil {
 			return err
 		}
 		if err := tx.Audit(ctx, actor, Change{Action: "create", Entity: "member", EntityID: id, Committee: c.ID,
@@ -137,18 +163,22 @@ func (db *DB) UpdateMember(ctx context.Context, actor app.Actor, id int64, in me
 	in.Normalize()
 	var after memberScope
 	err := db.InTx(ctx, func(tx *Tx) error {
-		before, err := findMember(ctx, tx, actor, id)
+		before, err := db.findMember(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
 		if err := in.Validate(db.Today()).Err(); err != nil {
 			return err
 		}
+		sealed, err := db.sealMember(in)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE member SET name = $2, gender = $3, birth_date = $4, ethnicity = $5,
 			party = $6, education = $7, workplace = $8, id_number = $9, phone = $10, email = $11, address = $12,
-			status = $13, status_date = $14, note = $15, updated_at = $16 WHERE id = $1`,
-			id, in.Name, in.Gender, in.BirthDate, in.Ethnicity, in.Party, in.Education, in.Workplace, in.IDNumber,
-			in.Phone, in.Email, in.Address, string(in.Status), in.StatusDate, in.Note, tx.Now); err != nil {
+			status = $13, status_date = $14, note = $15, updated_at = $16, id_number_hmac = $17 WHERE id = $1`,
+			id, in.Name, in.Gender, in.BirthDate, in.Ethnicity, in.Party, in.Education, in.Workplace, sealed.id,
+			sealed.phone, in.Email, in.Address, string(in.Status), in.StatusDate, in.Note, tx.Now, sealed.index); err != nil {
 			if isUniqueViolation(err) {
 				return idNumberTaken()
 			}
@@ -167,7 +197,7 @@ func (db *DB) UpdateMember(ctx context.Context, actor app.Actor, id int64, in me
 			}
 			summary += "（" + in.Status.Label() + "，任职截至" + in.StatusDate.Chinese() + "）"
 		}
-		if after, err = findMember(ctx, tx, app.System, id); err != nil {
+		if after, err = db.findMember(ctx, tx, app.System, id); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor, Change{Action: "update", Entity: "member", EntityID: id, Committee: after.CommitteeID,
@@ -287,7 +317,7 @@ func (tx *Tx) addMembership(ctx context.Context, actor app.Actor, m memberScope,
 func (db *DB) AddMembership(ctx context.Context, actor app.Actor, memberID int64, in member.MembershipInput) (member.TermMembership, error) {
 	var tm member.TermMembership
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := findMember(ctx, tx, actor, memberID)
+		m, err := db.findMember(ctx, tx, actor, memberID)
 		if err != nil {
 			return err
 		}
@@ -305,7 +335,7 @@ func (db *DB) EndMembership(ctx context.Context, actor app.Actor, membershipID i
 		if err != nil {
 			return err
 		}
-		m, err := findMember(ctx, tx, actor, before.MemberID)
+		m, err := db.findMember(ctx, tx, actor, before.MemberID)
 		if err != nil {
 			return renameNotFound(err, "任职记录")
 		}
@@ -338,7 +368,7 @@ func (db *DB) EndMembership(ctx context.Context, actor app.Actor, membershipID i
 
 // FindMemberships lists a member's term seats, newest term first.
 func (db *DB) FindMemberships(ctx context.Context, actor app.Actor, memberID int64) ([]member.TermMembership, error) {
-	if _, err := findMember(ctx, db.read, actor, memberID); err != nil {
+	if _, err := db.findMember(ctx, db.read, actor, memberID); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+`
@@ -394,7 +424,7 @@ func (db *DB) AddRole(ctx context.Context, actor app.Actor, memberID int64, in m
 func (tx *Tx) addRole(ctx context.Context, actor app.Actor, memberID int64, in member.RoleInput) (member.Role, error) {
 	in.Note = strings.TrimSpace(in.Note)
 	var role member.Role
-	m, err := findMember(ctx, tx, actor, memberID)
+	m, err := tx.db.findMember(ctx, tx, actor, memberID)
 	if err != nil {
 		return role, err
 	}
@@ -479,7 +509,7 @@ func (db *DB) EndRole(ctx context.Context, actor app.Actor, roleID int64, end ap
 			JOIN org o ON o.id = r.committee_id WHERE r.id = $1 AND o.path LIKE $2 || '%'`, roleID, actor.Path), &before); err != nil {
 			return notFound(err, "职务记录", "find role")
 		}
-		m, err := findMember(ctx, tx, actor, before.MemberID)
+		m, err := db.findMember(ctx, tx, actor, before.MemberID)
 		if err != nil {
 			return err
 		}
@@ -517,7 +547,7 @@ func (db *DB) UpdateRoleSort(ctx context.Context, actor app.Actor, roleID int64,
 			JOIN org o ON o.id = r.committee_id WHERE r.id = $1 AND o.path LIKE $2 || '%'`, roleID, actor.Path), &before); err != nil {
 			return notFound(err, "职务记录", "find role")
 		}
-		m, err := findMember(ctx, tx, actor, before.MemberID)
+		m, err := db.findMember(ctx, tx, actor, before.MemberID)
 		if err != nil {
 			return err
 		}
@@ -546,7 +576,7 @@ func (db *DB) UpdateRoleSort(ctx context.Context, actor app.Actor, roleID int64,
 
 // FindRoles lists all of a member's roles, earliest first.
 func (db *DB) FindRoles(ctx context.Context, actor app.Actor, memberID int64) ([]member.Role, error) {
-	if _, err := findMember(ctx, db.read, actor, memberID); err != nil {
+	if _, err := db.findMember(ctx, db.read, actor, memberID); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+roleColumns+` FROM member_role r WHERE r.member_id = $1
@@ -639,6 +669,7 @@ type memberRow struct {
 // that the page of ids, the count and the full rows share one definition.
 type memberQuery struct {
 	f       MemberFilter
+	idIndex string // the blind index of f.Name when it is a whole identity number
 	path    string
 	day     app.Date
 	termIDs []int64 // the term(s) whose seat a row shows
@@ -757,7 +788,12 @@ func (q *memberQuery) from(withSector, withRoles, fullRoles bool) string {
 	if f.Status != "" {
 		b.WriteString(` AND m.status = ` + q.arg(string(f.Status)))
 	}
-	if f.Name != "" {
+	switch {
+	case q.idIndex != "":
+		// A whole identity number: found through its blind index (the
+		// number itself is sealed).
+		b.WriteString(` AND m.id_number_hmac = ` + q.arg(q.idIndex))
+	case f.Name != "":
 		p := q.arg(likeEscape(f.Name))
 		b.WriteString(` AND (m.name LIKE '%' || ` + p + ` || '%' ESCAPE '\' OR m.workplace LIKE '%' || ` + p + ` || '%' ESCAPE '\')`)
 	}
@@ -845,6 +881,9 @@ func (db *DB) memberQueryFor(ctx context.Context, actor app.Actor, f MemberFilte
 		day = db.Today()
 	}
 	q := &memberQuery{f: f, path: actor.Path}
+	if id := strings.ToUpper(strings.TrimSpace(f.Name)); member.CheckIDNumber(id) == "" {
+		q.idIndex = db.index(colMemberID, id)
+	}
 	if f.TermID != 0 {
 		t, err := findTerm(ctx, db.read, actor, f.TermID)
 		if err != nil {
@@ -896,7 +935,7 @@ func (db *DB) memberRows(ctx context.Context, q *memberQuery, fromWhere string) 
 	for rows.Next() {
 		var r memberRow
 		var roles string
-		if err := scanMember(rows, &r.Member, &r.CommitteeName, &r.termNumber, &r.SectorName, &r.specialCommittee,
+		if err := db.scanMember(rows, &r.Member, &r.CommitteeName, &r.termNumber, &r.SectorName, &r.specialCommittee,
 			&roles); err != nil {
 			return nil, app.Internal(err, "scan member")
 		}

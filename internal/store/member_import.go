@@ -104,7 +104,7 @@ func (db *DB) checkImport(ctx context.Context, q querier, actor app.Actor, commi
 			add(r.Line, col, fe.Message)
 		}
 		if in.IDNumber != "" {
-			if taken[in.IDNumber] {
+			if taken[db.index(colMemberID, in.IDNumber)] {
 				add(r.Line, importColumns["id_number"], "该身份证号已登记为本会委员")
 			} else if first, dup := seenID[in.IDNumber]; dup {
 				add(r.Line, importColumns["id_number"], fmt.Sprintf("与第%d行的身份证号重复", first))
@@ -167,8 +167,11 @@ func namesOf(list []org.Sector) string {
 	return strings.Join(names, "、")
 }
 
+// idNumbersOf returns the blind indexes of the identity numbers registered
+// in a committee (the numbers themselves are sealed).
 func idNumbersOf(ctx context.Context, q querier, committeeID int64) (map[string]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id_number FROM member WHERE committee_id = $1 AND id_number <> ''`, committeeID)
+	rows, err := q.QueryContext(ctx, `SELECT id_number_hmac FROM member WHERE committee_id = $1 AND id_number_hmac <> ''`,
+		committeeID)
 	if err != nil {
 		return nil, app.Internal(err, "import: id numbers")
 	}
@@ -225,8 +228,9 @@ func (db *DB) ImportMembers(ctx context.Context, actor app.Actor, committeeID, t
 			return nil
 		}
 		insMember, err := tx.PrepareContext(ctx, `INSERT INTO member (committee_id, name, gender, birth_date, ethnicity,
-			party, education, workplace, id_number, phone, email, address, status, status_date, note, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id`)
+			party, education, workplace, id_number, phone, email, address, status, status_date, note, created_at, updated_at,
+			id_number_hmac)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) RETURNING id`)
 		if err != nil {
 			return app.Internal(err, "import: prepare member")
 		}
@@ -247,10 +251,14 @@ func (db *DB) ImportMembers(ctx context.Context, actor app.Actor, committeeID, t
 		for i, r := range rows {
 			in := r.Member
 			in.Normalize()
+			sealed, err := db.sealMember(in)
+			if err != nil {
+				return err
+			}
 			var id int64
 			if err := insMember.QueryRowContext(ctx, c.ID, in.Name, in.Gender, in.BirthDate, in.Ethnicity, in.Party,
-				in.Education, in.Workplace, in.IDNumber, in.Phone, in.Email, in.Address, string(in.Status),
-				in.StatusDate, in.Note, tx.Now).Scan(&id); err != nil {
+				in.Education, in.Workplace, sealed.id, sealed.phone, in.Email, in.Address, string(in.Status),
+				in.StatusDate, in.Note, tx.Now, sealed.index).Scan(&id); err != nil {
 				if isUniqueViolation(err) { // registered meanwhile by someone else
 					bad = append(bad, roster.RowError{Line: r.Line, Column: importColumns["id_number"],
 						Message: "该身份证号已登记为本会委员"})

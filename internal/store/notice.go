@@ -87,10 +87,14 @@ func (tx *Tx) SendNotice(ctx context.Context, actor app.Actor, n notice.Notice, 
 				channels = append(channels, notice.SMS)
 			}
 		}
+		phone, err := tx.db.seal(colRecipientPhone, r.Phone)
+		if err != nil {
+			return 0, err
+		}
 		var rid int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO notice_recipient (committee_id, notice_id, account_id, member_id,
 			name, email, phone, email_error, sms_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			o.CommitteeID, id, nullInt(r.AccountID), nullInt(r.MemberID), r.Name, r.Email, r.Phone,
+			o.CommitteeID, id, nullInt(r.AccountID), nullInt(r.MemberID), r.Name, r.Email, phone,
 			r.EmailError, r.SMSError).Scan(&rid); err != nil {
 			return 0, app.Internal(err, "insert notice recipient")
 		}
@@ -133,6 +137,9 @@ func (tx *Tx) fillRecipient(ctx context.Context, actor app.Actor, r *notice.Reci
 		} else if err != nil {
 			return app.Internal(err, "notice: find account")
 		}
+		if err := tx.db.openAll(colMemberPhone, &phone); err != nil {
+			return err
+		}
 		if r.MemberID == 0 {
 			r.MemberID = memberID
 			fill(&r.Email, email)
@@ -149,6 +156,9 @@ func (tx *Tx) fillRecipient(ctx context.Context, actor app.Actor, r *notice.Reci
 			return outside()
 		} else if err != nil {
 			return app.Internal(err, "notice: find member")
+		}
+		if err := tx.db.openAll(colMemberPhone, &phone); err != nil {
+			return err
 		}
 		fill(&r.Name, name)
 		fill(&r.Email, email)
@@ -395,6 +405,9 @@ func (db *DB) FindNoticeRecipients(ctx context.Context, actor app.Actor, noticeI
 			&read, &emailed, &rs.EmailError, &smsAt, &rs.SMSError, &rs.EmailStatus, &rs.SMSStatus, &total); err != nil {
 			return nil, 0, app.Internal(err, "scan notice recipient")
 		}
+		if err := db.openAll(colRecipientPhone, &rs.Phone); err != nil {
+			return nil, 0, err
+		}
 		rs.ReadAt, rs.EmailedAt, rs.SMSAt = read.Time, emailed.Time, smsAt.Time
 		out = append(out, rs)
 	}
@@ -475,6 +488,9 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, limit int, lea
 				&n.Subject, &n.Body, &n.Link, &n.Source, &n.SourceID, &n.CreatedBy, &n.CreatedAt,
 				&r.ID, &r.AccountID, &r.MemberID, &r.Name, &r.Email, &r.Phone); err != nil {
 				return app.Internal(err, "claim outbox: scan delivery")
+			}
+			if err := tx.db.openAll(colRecipientPhone, &r.Phone); err != nil {
+				return err
 			}
 			r.NoticeID = n.ID
 			out = append(out, d)

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -23,6 +24,7 @@ import (
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
+	"xieshang/internal/seal"
 )
 
 // DB is the store. For SQLite it keeps two pools: many connections for reads
@@ -51,6 +53,9 @@ type DB struct {
 	// when empty, audit.AlgSHA256 by choice; entries keep the one they were
 	// written with, so a chain stays verifiable across a change.
 	AuditAlg string
+
+	// keys seal sensitive personal fields (sealed.go); set by SetKeys.
+	keys atomic.Pointer[seal.Keys]
 
 	lists *listCache // ordered ids of recent list queries (listcache.go)
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"xieshang/internal/auth"
+	"xieshang/internal/seal"
 	"xieshang/internal/store"
 )
 
@@ -95,6 +96,25 @@ func DSN(t testing.TB, d store.Dialect) string {
 
 var seq atomic.Int64
 
+// KeysText is the key file of the test databases, fresh for each test
+// process; a server a test starts gets it as XIESHANG_KEYS.
+var KeysText = func() string {
+	text, err := seal.NewFile("k1")
+	if err != nil {
+		panic(err)
+	}
+	return text
+}()
+
+// Keys is KeysText parsed: the key ring every test database is given.
+var Keys = func() *seal.Keys {
+	k, err := seal.Parse(KeysText)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
 // OpenDialect returns a fresh, migrated database of dialect d, closed at the
 // end of the test.
 func OpenDialect(t testing.TB, d store.Dialect) *store.DB {
@@ -106,6 +126,7 @@ func OpenDialect(t testing.TB, d store.Dialect) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.Argon2 = auth.FastArgon2 // same algorithm, test-sized cost
+	db.SetKeys(Keys)
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatalf("storetest: migrate: %v", err)
 	}
