@@ -89,6 +89,7 @@ func TestBackupUnderLoad(t *testing.T) {
 		if err != nil {
 			t.Fatalf("backup %d: open: %v", i, err)
 		}
+		db.SetKeys(storetest.Keys)
 		t.Logf("backup %d: %d bytes in %s, %d writes acknowledged while it ran, %d before it began",
 			i, b.size, b.took.Round(time.Millisecond), b.during, b.must.acks.Load())
 		checkCrash(t, db, raw, w, b.must, may)
@@ -321,6 +322,7 @@ func TestBackupPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetKeys(storetest.Keys)
 	defer db.Close()
 	checkCrash(t, db, rawDB(t, restored), w, must, may)
 	if out, err := exec.Command(bin, "audit", "verify", "--db", restored).CombinedOutput(); err != nil {

@@ -85,6 +85,7 @@ func crashSetup(t *testing.T, dsn string) crashWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetKeys(storetest.Keys)
 	defer db.Close()
 	db.Argon2 = auth.FastArgon2
 	if _, err := db.Migrate(ctx); err != nil {
@@ -572,6 +573,7 @@ func runCrash(t *testing.T, bin, dsn string, kills int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetKeys(storetest.Keys)
 	defer db.Close()
 	raw := rawDB(t, dsn)
 	checkCrash(t, db, raw, w, load, load)

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"xieshang/internal/store"
+	"xieshang/internal/storetest"
 )
 
 // FailoverEnv turns TestFailover on; scripts/failover sets it after
@@ -177,6 +178,7 @@ func TestFailover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetKeys(storetest.Keys)
 	defer db.Close()
 	raw := rawDB(t, dsn)
 	var onPrimary bool

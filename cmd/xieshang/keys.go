@@ -33,35 +33,14 @@ func errNoKeys(dsn string) error {
 }
 
 // keySource says where the key ring is found for dsn; "" when nowhere.
-func keySource(dsn string) string {
-	if p := os.Getenv("XIESHANG_KEY_FILE"); p != "" {
-		return p
-	}
-	if os.Getenv("XIESHANG_KEYS") != "" {
-		return "$XIESHANG_KEYS"
-	}
-	if !store.IsPostgres(dsn) {
-		if _, err := os.Stat(dsn + ".keys"); err == nil {
-			return dsn + ".keys"
-		}
-	}
-	return ""
-}
+func keySource(dsn string) string { return seal.Source(dsn, !store.IsPostgres(dsn)) }
 
 // loadKeys reads the key ring of dsn.
 func loadKeys(dsn string) (*seal.Keys, string, error) {
-	src := keySource(dsn)
-	switch src {
-	case "":
+	k, src, err := seal.ForDatabase(dsn, !store.IsPostgres(dsn))
+	if errors.Is(err, seal.ErrNoKeys) {
 		return nil, "", errNoKeys(dsn)
-	case "$XIESHANG_KEYS":
-		k, err := seal.Load("")
-		if err != nil {
-			return nil, src, fmt.Errorf("XIESHANG_KEYS: %w", err)
-		}
-		return k, src, nil
 	}
-	k, err := seal.Load(src)
 	return k, src, err
 }
 

@@ -17,6 +17,7 @@ import (
 	"xieshang/internal/auth"
 	"xieshang/internal/org"
 	"xieshang/internal/store"
+	"xieshang/internal/storetest"
 )
 
 // xs runs the command line and returns what it printed.
@@ -77,6 +78,7 @@ func openStore(t *testing.T, path string) *store.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetKeys(storetest.Keys)
 	t.Cleanup(func() { db.Close() })
 	return db
 }

@@ -55,7 +55,7 @@ func electionBench(args []string) error {
 	ctx := context.Background()
 
 	t0 := time.Now()
-	db, err := store.Open(ctx, *dsn)
+	db, err := openStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,7 @@ import (
 	"syscall"
 	"time"
 
+	"xieshang/internal/seal"
 	"xieshang/internal/store"
 	"xieshang/internal/web"
 )
@@ -173,7 +174,7 @@ func profile(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, *dsn)
+	db, err := openStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -263,4 +264,19 @@ func get(c *http.Client, u string) (string, error) {
 		return "", fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
 	return string(b), nil
+}
+
+// openStore opens the database the server under test uses, with its
+// encryption keys (as `xieshang serve` finds them: seal.ForDatabase).
+func openStore(ctx context.Context, dsn string) (*store.DB, error) {
+	keys, _, err := seal.ForDatabase(dsn, !store.IsPostgres(dsn))
+	if err != nil {
+		return nil, fmt.Errorf("the database's encryption keys: %w", err)
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetKeys(keys)
+	return db, nil
 }

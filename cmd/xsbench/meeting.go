@@ -70,7 +70,7 @@ func meetingBench(args []string) error {
 
 	// 1. setup
 	t0 := time.Now()
-	db, err := store.Open(ctx, *dsn)
+	db, err := openStore(ctx, *dsn)
 	if err != nil {
 		return err
 	}

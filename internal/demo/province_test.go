@@ -43,6 +43,7 @@ func loadSmallProvince(t *testing.T, d store.Dialect, seed uint64) provinceDB {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetKeys(storetest.Keys)
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)

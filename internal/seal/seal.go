@@ -270,3 +270,40 @@ func random(n int) []byte {
 	}
 	return b
 }
+
+// Source says where the key ring of a database is found: the file named by
+// $XIESHANG_KEY_FILE, else the text of $XIESHANG_KEYS ("$XIESHANG_KEYS"),
+// else for a SQLite file the key file beside it (path + ".keys") if it
+// exists; "" when nowhere.
+func Source(dsn string, sqlite bool) string {
+	if p := os.Getenv("XIESHANG_KEY_FILE"); p != "" {
+		return p
+	}
+	if os.Getenv("XIESHANG_KEYS") != "" {
+		return "$XIESHANG_KEYS"
+	}
+	if sqlite {
+		if _, err := os.Stat(dsn + ".keys"); err == nil {
+			return dsn + ".keys"
+		}
+	}
+	return ""
+}
+
+// ForDatabase loads the key ring Source names, and says where from;
+// ErrNoKeys when there is none.
+func ForDatabase(dsn string, sqlite bool) (*Keys, string, error) {
+	src := Source(dsn, sqlite)
+	switch src {
+	case "":
+		return nil, "", ErrNoKeys
+	case "$XIESHANG_KEYS":
+		k, err := Load("")
+		if err != nil {
+			return nil, src, fmt.Errorf("XIESHANG_KEYS: %w", err)
+		}
+		return k, src, nil
+	}
+	k, err := Load(src)
+	return k, src, err
+}

@@ -333,4 +333,3 @@ func TestResealAndRotate(t *testing.T) {
 		})
 	}
 }
-
