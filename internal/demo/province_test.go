@@ -398,7 +398,7 @@ func TestProvince(t *testing.T) {
 func checksum(t *testing.T, p provinceDB) string {
 	h := sha256.New()
 	for _, q := range []string{
-		`SELECT id, committee_id, name, gender, birth_date, workplace, id_number FROM member ORDER BY id`,
+		`SELECT id, committee_id, name, gender, birth_date, workplace, id_number_hmac FROM member ORDER BY id`,
 		`SELECT id, committee_id, kind, seq, title, starts_at, status FROM meeting ORDER BY id`,
 		`SELECT id, member_id, kind, occurred_on, source, source_id, share FROM duty_event ORDER BY id`,
 		`SELECT id, household_id, cadre_id, visited_on, aid_fen FROM assist_visit ORDER BY id`,

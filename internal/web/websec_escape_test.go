@@ -97,11 +97,19 @@ func TestOutputEscapedEverywhere(t *testing.T) {
 	rows := int64(0)
 	for _, tb := range tables {
 		sets := make([]string, len(injected[tb]))
+		where := ""
 		for i, col := range injected[tb] {
 			sets[i] = col + " = " + col + " || $1"
+			// A sealed value (a minor's name) with text appended is a
+			// tampered ciphertext, not a stored string: leave those rows.
+			for _, c := range store.SealedColumns {
+				if c.Table == tb && c.Column == col {
+					where = ` WHERE ` + col + ` NOT LIKE 'sm4$%'`
+				}
+			}
 		}
 		if err := db.InTx(ctx, func(tx *store.Tx) error {
-			res, err := tx.ExecContext(ctx, `UPDATE `+tb+` SET `+strings.Join(sets, ", "), injection)
+			res, err := tx.ExecContext(ctx, `UPDATE `+tb+` SET `+strings.Join(sets, ", ")+where, injection)
 			if err == nil {
 				n, _ := res.RowsAffected()
 				rows += n
