@@ -37,7 +37,7 @@ var memberParams = []APIParam{
 	{Name: "sector_id", Type: "integer", Description: "界别"},
 	{Name: "role", Type: "string", Description: "职务：chair, vice_chair, secretary_general, standing；member 为无其他职务的委员"},
 	{Name: "status", Type: "string", Description: "状态：serving, resigned, deceased, removed"},
-	{Name: "q", Type: "string", Description: "姓名或工作单位包含的文字"},
+	{Name: "q", Type: "string", Description: "姓名或工作单位包含的文字，或完整的18位身份证号"},
 	{Name: "day", Type: "string", Description: "按哪一天计算现任职务（YYYY-MM-DD），默认今天"},
 	{Name: "sort", Type: "string", Description: "排序：name, sector, role, status, workplace, updated；默认 role（按职务排序）"},
 	{Name: "dir", Type: "string", Description: "asc 或 desc"},

@@ -77,7 +77,7 @@ func (s *Server) householdList(w http.ResponseWriter, r *http.Request) error {
 		{Name: "category", Label: "类别", Value: q.Get("category"), Options: assistCategoryOptions("全部")},
 		{Name: "paired", Label: "结对", Value: q.Get("paired"), Options: []view.Option{{Value: "", Label: "全部"},
 			{Value: "yes", Label: "已结对"}, {Value: "no", Label: "未结对"}}},
-		{Name: "q", Label: "户主", Value: q.Get("q")}}...)}
+		{Name: "q", Label: "户主或身份证号", Value: q.Get("q")}}...)}
 	for _, h := range hs {
 		d.Rows = append(d.Rows, view.HouseholdRow{ID: h.ID, HeadName: h.HeadName, OrgName: h.OrgName, Phone: h.Phone,
 			Persons: h.PersonCount, Categories: strings.Join(h.CategoryLabels(), "、"), Cadres: h.Cadres})

@@ -305,7 +305,7 @@ func (s *Server) memberList(w http.ResponseWriter, r *http.Request) error {
 		view.Field{Name: "sector_id", Label: "界别", Value: q.Get("sector_id"), Options: ch.sectorOptions("全部界别")},
 		view.Field{Name: "role", Label: "职务", Value: string(f.Role), Options: roleKindOptions("全部职务", true)},
 		view.Field{Name: "status", Label: "状态", Value: string(f.Status), Options: statusOptions("全部状态")},
-		view.Field{Name: "q", Label: "姓名或工作单位", Type: "search", Value: q.Get("q")},
+		view.Field{Name: "q", Label: "姓名、工作单位或身份证号", Type: "search", Value: q.Get("q")},
 	)
 	rest := url.Values{}
 	for k, v := range q {

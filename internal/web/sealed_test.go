@@ -70,6 +70,14 @@ func TestSealedFieldsThroughTheApp(t *testing.T) {
 		t.Fatalf("API: %d %+v", s, got)
 	}
 
+	// The list's search box finds a member by the whole number (blind index).
+	if status, body := e.login("office-a").get("/members?q=" + id); status != http.StatusOK || !strings.Contains(body, "王五") {
+		t.Fatalf("members searched by identity number: %d", status)
+	}
+	if _, body := e.login("office-a").get("/members?q=" + id[:17] + "0"); strings.Contains(body, "王五") {
+		t.Fatal("another number found the member")
+	}
+
 	// A household person: the office sees the number masked, not in clear.
 	h, err := e.db.CreateHousehold(ctx, app.System, store.HouseholdInput{OrgID: e.village.ID, HeadName: "赵大娘",
 		Phone: "13955554444", RegisteredOn: app.MustDate("2024-01-02")})
@@ -85,5 +93,8 @@ func TestSealedFieldsThroughTheApp(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(body, pid[:6]+"********"+pid[14:]) || strings.Contains(body, pid) ||
 		!strings.Contains(body, "139****4444") || strings.Contains(body, "13955554444") || !strings.Contains(body, "心衰") {
 		t.Fatalf("household page for the office: %d\n%s", status, body)
+	}
+	if status, body := e.login("office-a").get("/households?q=" + pid); status != http.StatusOK || !strings.Contains(body, "赵大娘") {
+		t.Fatalf("households searched by a person's identity number: %d", status)
 	}
 }
