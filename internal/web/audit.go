@@ -15,8 +15,8 @@ import (
 	"xieshang/internal/web/view"
 )
 
-// auditRoutes: the audit log for office staff in scope, and the chain
-// verification for platform administrators.
+// auditRoutes: the audit log for the audit administrator and office staff
+// in scope, and the chain verification for the deployment's audit administrator.
 func (s *Server) auditRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/audit", Perm: auth.AuditRead, Cache: cacheAudit, Handle: s.auditList},
@@ -153,16 +153,17 @@ func prettyJSON(s string) string {
 	return b.String()
 }
 
-// mayVerifyAudit: verification reads every committee's chain, so only a
-// deployment-wide administrator runs it.
+// mayVerifyAudit: verification reads every committee's chain, so only the
+// deployment-wide audit administrator runs it (三员分立: the system
+// administrator reads no audit trail).
 func mayVerifyAudit(r *http.Request) bool {
 	st := state(r)
-	return st.account.Role == auth.Admin && st.actor.Path == "/"
+	return st.account.Role == auth.Auditor && st.actor.Path == "/"
 }
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	if !mayVerifyAudit(r) {
-		return app.Errorf(app.EFORBIDDEN, "只有平台管理员可以校验全部审计日志")
+		return app.Errorf(app.EFORBIDDEN, "只有全平台的审计管理员可以校验全部审计日志")
 	}
 	rep, err := s.db.VerifyAudit(r.Context())
 	if err != nil {
