@@ -32,11 +32,12 @@ var auditEntities = []view.Option{
 	{Value: "org", Label: "组织"}, {Value: "term", Label: "届次"}, {Value: "sector", Label: "界别"},
 	{Value: "special_committee", Label: "专门委员会"}, {Value: "member", Label: "委员"},
 	{Value: "account", Label: "账号"}, {Value: "api_token", Label: "API令牌"},
+	{Value: "security_setting", Label: "安全策略"},
 }
 
 // auditActions are the actions the filter offers.
 var auditActions = []string{"create", "update", "delete", "move", "archive", "import", "export",
-	"login", "login_failed", "logout", "password", "reset_password", "token"}
+	"login", "login_failed", "logout", "password", "reset_password", "token", "settings_change"}
 
 func entityLabel(e string) string {
 	for _, o := range auditEntities {
