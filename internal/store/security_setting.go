@@ -139,8 +139,8 @@ func (db *DB) securitySettings(ctx context.Context, q querier) (SecuritySettings
 	return out, nil
 }
 
-// UpdateSecuritySettings saves the whole policy, for a security
-// administrator of the whole deployment (the policy applies everywhere).
+// UpdateSecuritySettings saves the policy, for a security administrator of
+// the whole deployment (the policy applies everywhere).
 // Values out of bounds come back by field; the change is audited with the
 // policy before and after.
 func (db *DB) UpdateSecuritySettings(ctx context.Context, actor app.Actor, in auth.SecurityPolicy) (SecuritySettings, error) {
@@ -159,18 +159,24 @@ func (db *DB) UpdateSecuritySettings(ctx context.Context, actor app.Actor, in au
 		if err != nil {
 			return err
 		}
+		// A setting is written when it was saved before or differs from the
+		// start-up value: one left as it starts keeps following the
+		// environment (and a later change of it).
 		args := []any{tx.Now, actor.Name}
 		sets := make([]string, 0, len(auth.PolicyFields))
 		for _, f := range auth.PolicyFields {
+			if before.Source[f.Key] != SourceSaved && *f.Of(&in) == *f.Of(&before.Policy) {
+				continue
+			}
 			args = append(args, *f.Of(&in))
 			sets = append(sets, f.Key+" = $"+app.Itoa(int64(len(args))))
 		}
+		sets = append(sets, "updated_at = $1", "updated_by = $2")
 		if _, err := tx.ExecContext(ctx, `INSERT INTO security_setting (id, updated_at, updated_by) VALUES (1, $1, $2)
 			ON CONFLICT (id) DO NOTHING`, tx.Now, actor.Name); err != nil {
 			return app.Internal(err, "save security settings")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE security_setting SET updated_at = $1, updated_by = $2, `+
-			strings.Join(sets, ", ")+` WHERE id = 1`, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE security_setting SET `+strings.Join(sets, ", ")+` WHERE id = 1`, args...); err != nil {
 			return app.Internal(err, "save security settings")
 		}
 		if after, err = db.securitySettings(ctx, tx); err != nil {

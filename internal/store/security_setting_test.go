@@ -76,7 +76,8 @@ func TestSecuritySettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if saved.Policy != want || saved.Source["password_min_length"] != store.SourceSaved || saved.UpdatedBy == "" {
+			if saved.Policy != want || saved.Source["password_min_length"] != store.SourceSaved || saved.UpdatedBy == "" ||
+				saved.Source["lock_minutes"] != store.SourceDefault {
 				t.Fatalf("saved: %+v", saved)
 			}
 			list, _, err := one.FindAuditEntries(ctx, app.System, store.AuditFilter{Action: "settings_change", Limit: 5})

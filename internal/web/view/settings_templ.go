@@ -176,7 +176,7 @@ func Security(p Page, s SecurityPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<p class=\"muted\">保存时本页所有设置均记为“已保存”，每次修改都写入审计日志（修改前后的值）。</p><div class=\"actions\"><button class=\"btn primary\" type=\"submit\">保存</button></div></form>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<p class=\"muted\">保存后，改动过的设置记为“已保存”；未改动且未保存过的设置仍按默认值或启动配置执行。每次修改都写入审计日志（修改前后的值）。</p><div class=\"actions\"><button class=\"btn primary\" type=\"submit\">保存</button></div></form>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
