@@ -53,8 +53,11 @@ func (s *Server) renderSecurity(w http.ResponseWriter, r *http.Request, status i
 		if f.Zero {
 			rng = "0 或 " + rng
 		}
-		pg.Rows = append(pg.Rows, view.SecurityRow{Label: f.Label, Value: fmt.Sprintf("%d %s", *f.Of(&st.Policy), f.Unit),
-			Source: st.Source[f.Key], Range: rng})
+		value := fmt.Sprintf("%d %s", *f.Of(&st.Policy), f.Unit)
+		if f.Zero && *f.Of(&st.Policy) == 0 {
+			value = "不过期"
+		}
+		pg.Rows = append(pg.Rows, view.SecurityRow{Label: f.Label, Value: value, Source: st.Source[f.Key], Range: rng})
 		pg.Fields = append(pg.Fields, view.Field{Name: f.Key, Label: f.Label + "（" + f.Unit + "）", Type: "number",
 			Value: app.Itoa(int64(*f.Of(&v))), Hint: f.Hint + "；可填 " + rng, Required: true, Error: pg.Errs.Get(f.Key),
 			Attrs: map[string]string{"min": minOf(f), "max": app.Itoa(int64(f.Max)), "step": "1"}})
