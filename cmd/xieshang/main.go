@@ -400,7 +400,7 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
   xieshang user create --username NAME --name 姓名 --role ROLE [--org ID] [--password PW]
   xieshang user reset --username NAME [--password PW]
 
-Roles: admin office leader member coordinator cadre unit. Without --password a
+Roles: admin secadmin auditor office leader member coordinator cadre unit. Without --password a
 random one is generated and printed. New and reset accounts must change their
 password at first sign-in.
 `)
@@ -416,7 +416,7 @@ password at first sign-in.
 	username := fs.String("username", "", "login name")
 	name := fs.String("name", "", "display name (create)")
 	role := fs.String("role", "office", "role (create)")
-	orgID := fs.Int64("org", 0, "organisation id the account is bound to (create; 0 = whole deployment, admin only)")
+	orgID := fs.Int64("org", 0, "organisation id the account is bound to (create; 0 = whole deployment: admin, secadmin, auditor only)")
 	password := fs.String("password", "", "password (default: generate one)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

@@ -105,7 +105,7 @@ func TestUserCreateAndReset(t *testing.T) {
 		t.Fatalf("user create: %v\n%s", err, out)
 	}
 	m := pwRe.FindStringSubmatch(out)
-	if m == nil || !strings.Contains(out, "created root (平台管理员)") {
+	if m == nil || !strings.Contains(out, "created root (系统管理员)") {
 		t.Fatalf("user create printed %q", out)
 	}
 	first := m[1]

@@ -98,6 +98,8 @@ func ActionLabel(a string) string {
 		return "导出"
 	case "token":
 		return "API令牌"
+	case "settings_change":
+		return "修改安全策略"
 	}
 	return a
 }

@@ -72,7 +72,7 @@ func (in *AccountInput) Validate(pw *PasswordPolicy) app.FieldErrors {
 	if !in.Role.Valid() {
 		errs.Add("role", "请选择角色")
 	}
-	if in.OrgID == 0 && in.Role != Admin {
+	if in.OrgID == 0 && !in.Role.Platform() {
 		errs.Add("org_id", "请选择所属组织")
 	}
 	if in.Role == MemberRole && in.MemberID == 0 {

@@ -575,7 +575,9 @@ func (l *loader) accounts(ctx context.Context, w world, city, county loaded) ([]
 		return nil, fmt.Errorf("demo: handling unit: %w", err)
 	}
 	specs := []auth.AccountInput{
-		{Username: "admin", DisplayName: "平台管理员", Role: auth.Admin},
+		{Username: "admin", DisplayName: "系统管理员", Role: auth.Admin},
+		{Username: "secadmin", DisplayName: "安全管理员", Role: auth.SecAdmin},
+		{Username: "auditor", DisplayName: "审计管理员", Role: auth.Auditor},
 		{Username: "office", DisplayName: "市政协办公室", Role: auth.Office, OrgID: city.org.ID},
 		{Username: "office-dl", DisplayName: "东岭县政协办公室", Role: auth.Office, OrgID: county.org.ID},
 		{Username: "leader", DisplayName: city.names["chair"], Role: auth.Leader, OrgID: city.org.ID,

@@ -167,7 +167,7 @@ func TestLoad(t *testing.T) {
 		}
 
 		// Every printed login signs in, and none must change its password.
-		wantUsers := []string{"admin", "office", "office-dl", "leader", "member", "coordinator", "cadre", "unit"}
+		wantUsers := []string{"admin", "secadmin", "auditor", "office", "office-dl", "leader", "member", "coordinator", "cadre", "unit"}
 		var users []string
 		for _, l := range logins {
 			users = append(users, l.Username)

@@ -485,8 +485,13 @@ func (pl *provLoader) accounts(ctx context.Context) error {
 		pl.prog.set(pl.prog.done + 1)
 		return acc, nil
 	}
-	if _, err := create(auth.AccountInput{Username: "admin", DisplayName: "平台管理员", Role: auth.Admin}); err != nil {
-		return err
+	// The three administrators (三员分立) of the whole deployment.
+	for _, in := range []auth.AccountInput{{Username: "admin", DisplayName: "系统管理员", Role: auth.Admin},
+		{Username: "secadmin", DisplayName: "安全管理员", Role: auth.SecAdmin},
+		{Username: "auditor", DisplayName: "审计管理员", Role: auth.Auditor}} {
+		if _, err := create(in); err != nil {
+			return err
+		}
 	}
 	for _, pc := range pl.committees {
 		suffix := ""

@@ -47,18 +47,20 @@ func findAccount(ctx context.Context, q querier, actor app.Actor, id int64) (aut
 }
 
 // PasswordPolicy is the policy new passwords must meet and the age at which
-// they expire (DB.Passwords, or the default).
-func (db *DB) PasswordPolicy() auth.PasswordPolicy {
-	if db.Passwords == (auth.PasswordPolicy{}) {
-		return auth.DefaultPasswordPolicy
-	}
-	return db.Passwords
+// they expire: the security settings saved in the app, else DB.Passwords,
+// else the default.
+func (db *DB) PasswordPolicy(ctx context.Context) (auth.PasswordPolicy, error) {
+	pw, _, _, err := db.policies(ctx, db.read)
+	return pw, err
 }
 
 // CreateAccount adds an account bound to an organisation in the actor's subtree.
 // The password is hashed with argon2id using db.Argon2.
 func (db *DB) CreateAccount(ctx context.Context, actor app.Actor, in auth.AccountInput) (auth.Account, error) {
-	policy := db.PasswordPolicy()
+	policy, err := db.PasswordPolicy(ctx)
+	if err != nil {
+		return auth.Account{}, err
+	}
 	errs := in.Validate(&policy)
 	if len(errs) > 0 {
 		return auth.Account{}, errs.Err()
@@ -159,7 +161,10 @@ var ErrBadCredentials = &app.Error{Code: app.EUNAUTHORIZED, Message: "用户名�
 // per username and per IP; too many lock the account for a while.
 func (db *DB) Login(ctx context.Context, username, password, ip, userAgent string) (auth.Account, string, error) {
 	now := db.Now().UTC()
-	th := db.throttle()
+	passwords, th, sessions, err := db.policies(ctx, db.read)
+	if err != nil {
+		return auth.Account{}, "", err
+	}
 	userKey, ipKey := "u:"+username, "ip:"+ip
 	since := th.Since(now)
 	var userFails, ipFails, lockFails int
@@ -174,7 +179,7 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 		return auth.Account{}, "", app.Errorf(app.ETHROTTLED, "登录失败次数过多，请%d分钟后再试", int(th.Window/time.Minute))
 	}
 	var a auth.Account
-	err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+accountFrom+` WHERE a.username = $1`, username), &a)
+	err = scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+accountFrom+` WHERE a.username = $1`, username), &a)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return a, "", app.Internal(err, "login: find account")
@@ -226,7 +231,7 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 	}
 	token := auth.NewToken()
 	err = db.InTx(ctx, func(tx *Tx) error {
-		if err := tx.createSession(ctx, a, token, ip, userAgent); err != nil {
+		if err := tx.createSession(ctx, a, token, ip, userAgent, sessions); err != nil {
 			return err
 		}
 		if rehash != "" {
@@ -236,7 +241,7 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 		}
 		// A password older than the policy allows must be changed before
 		// the account goes on (the same gate as a reset password's).
-		if db.PasswordPolicy().Expired(a.PasswordChangedAt, tx.Now) {
+		if passwords.Expired(a.PasswordChangedAt, tx.Now) {
 			a.MustChangePassword = true
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE account SET last_login_at = $2, locked_until = NULL,
@@ -266,27 +271,13 @@ func dummyHash(p auth.Argon2Params) string {
 	return v.(string)
 }
 
-func (db *DB) throttle() auth.Throttle {
-	if db.Throttle.MaxFailures == 0 {
-		return auth.DefaultThrottle
-	}
-	return db.Throttle
-}
-
-func (db *DB) sessionPolicy() auth.SessionPolicy {
-	if db.Sessions.Idle == 0 {
-		return auth.DefaultSessionPolicy
-	}
-	return db.Sessions
-}
-
-func (tx *Tx) createSession(ctx context.Context, a auth.Account, token, ip, userAgent string) error {
+func (tx *Tx) createSession(ctx context.Context, a auth.Account, token, ip, userAgent string, p auth.SessionPolicy) error {
 	if len(userAgent) > 300 {
 		userAgent = userAgent[:300]
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO session (id, committee_id, account_id, csrf_token, created_at, expires_at,
 		last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8)`,
-		auth.TokenHash(token), a.CommitteeID, a.ID, auth.NewToken(), tx.Now, tx.Now.Add(tx.db.sessionPolicy().Absolute), ip, userAgent)
+		auth.TokenHash(token), a.CommitteeID, a.ID, auth.NewToken(), tx.Now, tx.Now.Add(p.Absolute), ip, userAgent)
 	return app.Internal(err, "create session")
 }
 
@@ -296,9 +287,14 @@ func (tx *Tx) createSession(ctx context.Context, a auth.Account, token, ip, user
 func (db *DB) FindSession(ctx context.Context, token string) (auth.Session, auth.Account, error) {
 	var s auth.Session
 	var a auth.Account
+	// The session limits saved in the security settings come with the
+	// session, in the same query: a change applies to every node's next
+	// request without another round trip on this, the busiest path.
+	var idle, absolute sql.NullInt64
 	err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+`, s.id, s.csrf_token, s.created_at,
-		s.expires_at, s.last_seen_at, s.ip `+accountFrom+` JOIN session s ON s.account_id = a.id WHERE s.id = $1`,
-		auth.TokenHash(token)), &a, &s.ID, &s.CSRFToken, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP)
+		s.expires_at, s.last_seen_at, s.ip, ss.session_idle_minutes, ss.session_absolute_hours `+accountFrom+`
+		JOIN session s ON s.account_id = a.id LEFT JOIN security_setting ss ON ss.id = 1 WHERE s.id = $1`,
+		auth.TokenHash(token)), &a, &s.ID, &s.CSRFToken, &s.CreatedAt, &s.ExpiresAt, &s.LastSeenAt, &s.IP, &idle, &absolute)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return s, a, app.Errorf(app.EUNAUTHORIZED, "请先登录")
@@ -307,7 +303,18 @@ func (db *DB) FindSession(ctx context.Context, token string) (auth.Session, auth
 	}
 	s.AccountID = a.ID
 	now := db.Now()
-	if !db.sessionPolicy().Valid(s, now) || a.Disabled {
+	_, _, policy := db.startupPolicy()
+	if idle.Valid {
+		policy.Idle = time.Duration(idle.Int64) * time.Minute
+	}
+	if absolute.Valid {
+		// A shortened lifetime ends sessions opened before the change too.
+		policy.Absolute = time.Duration(absolute.Int64) * time.Hour
+		if end := s.CreatedAt.Add(policy.Absolute); end.Before(s.ExpiresAt) {
+			s.ExpiresAt = end
+		}
+	}
+	if !policy.Valid(s, now) || a.Disabled {
 		return s, a, app.Errorf(app.EUNAUTHORIZED, "登录已过期，请重新登录")
 	}
 	// last_seen_at is kept to within sessionTouch: precise enough for an
@@ -377,7 +384,11 @@ func (db *DB) ResetPassword(ctx context.Context, actor app.Actor, id int64, pass
 		if !auth.Role(actor.Role).CanAssign(a.Role) {
 			return app.Errorf(app.EFORBIDDEN, "无权重置%s账号的密码", a.Role.Label())
 		}
-		if msg := db.PasswordPolicy().Check(password, a.Username); msg != "" {
+		policy, _, _, err := db.policies(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if msg := policy.Check(password, a.Username); msg != "" {
 			var errs app.FieldErrors
 			errs.Add("password", msg)
 			return errs.Err()

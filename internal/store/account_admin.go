@@ -206,8 +206,8 @@ func (db *DB) UnlockAccount(ctx context.Context, actor app.Actor, id int64) erro
 		if err != nil {
 			return err
 		}
-		if err := mayManage(actor, a); err != nil {
-			return err
+		if !auth.Role(actor.Role).CanUnlock(a.Role) {
+			return app.Errorf(app.EFORBIDDEN, "无权解锁%s账号", a.Role.Label())
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE account SET locked_until = NULL, updated_at = $2 WHERE id = $1`, id, tx.Now); err != nil {
 			return app.Internal(err, "unlock account")
@@ -233,7 +233,10 @@ func (db *DB) ChangePassword(ctx context.Context, actor app.Actor, keepToken, cu
 	if err != nil {
 		return err
 	}
-	th := db.throttle()
+	policy, th, _, err := db.policies(ctx, db.read)
+	if err != nil {
+		return err
+	}
 	userKey := "u:" + a.Username
 	var fails int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failure WHERE key = $1 AND at > $2`,
@@ -259,7 +262,7 @@ func (db *DB) ChangePassword(ctx context.Context, actor app.Actor, keepToken, cu
 			return err
 		}
 	}
-	if msg := db.PasswordPolicy().Check(next, a.Username); msg != "" {
+	if msg := policy.Check(next, a.Username); msg != "" {
 		errs.Add("new_password", msg)
 	} else if ok && next == current {
 		errs.Add("new_password", "新密码不能与当前密码相同")
@@ -302,10 +305,14 @@ func (db *DB) FindSessions(ctx context.Context, actor app.Actor, accountID int64
 	if _, err := findAccount(ctx, db.read, actor, accountID); err != nil {
 		return nil, err
 	}
+	_, _, policy, err := db.policies(ctx, db.read)
+	if err != nil {
+		return nil, err
+	}
 	now := db.Now().UTC()
 	rows, err := db.read.QueryContext(ctx, `SELECT id, account_id, created_at, expires_at, last_seen_at, ip, user_agent
-		FROM session WHERE account_id = $1 AND expires_at > $2 AND last_seen_at > $3
-		ORDER BY last_seen_at DESC, created_at DESC`, accountID, now, now.Add(-db.sessionPolicy().Idle))
+		FROM session WHERE account_id = $1 AND expires_at > $2 AND last_seen_at > $3 AND created_at > $4
+		ORDER BY last_seen_at DESC, created_at DESC`, accountID, now, now.Add(-policy.Idle), now.Add(-policy.Absolute))
 	if err != nil {
 		return nil, app.Internal(err, "find sessions")
 	}

@@ -24,7 +24,7 @@ func (s *Server) accountRoutes() []Route {
 		{Method: "GET", Pattern: "/accounts/{id}/edit", Perm: auth.AccountManage, Handle: s.accountEdit},
 		{Method: "POST", Pattern: "/accounts/{id}", Perm: auth.AccountManage, Handle: s.accountUpdate},
 		{Method: "POST", Pattern: "/accounts/{id}/reset-password", Perm: auth.AccountManage, Handle: s.accountResetPassword},
-		{Method: "POST", Pattern: "/accounts/{id}/unlock", Perm: auth.AccountManage, Handle: s.accountUnlock},
+		{Method: "POST", Pattern: "/accounts/{id}/unlock", Perm: auth.AccountUnlock, Handle: s.accountUnlock},
 		{Method: "POST", Pattern: "/accounts/{id}/revoke-sessions", Perm: auth.AccountManage, Handle: s.accountRevokeSessions},
 		{Method: "POST", Pattern: "/accounts/{id}/tokens/{tid}/revoke", Perm: auth.AccountManage, Handle: s.accountRevokeToken},
 	}, s.passwordRoutes(), s.tokenRoutes(), s.accountAPIRoutes())
@@ -156,14 +156,17 @@ func accountInput(f *form) auth.AccountInput {
 func (s *Server) renderAccountForm(w http.ResponseWriter, r *http.Request, status int, f view.AccountForm) error {
 	first := "请选择组织"
 	if actor(r).Path == "/" {
-		first = "全平台（仅限平台管理员）"
+		first = "全平台（仅限系统、安全、审计管理员）"
 	}
 	formPage := "/accounts/new"
 	if f.ID != 0 {
 		formPage = "/accounts/" + app.Itoa(f.ID) + "/edit"
 	}
-	f.PasswordHint = s.db.PasswordPolicy().Hint()
-	var err error
+	policy, err := s.db.PasswordPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	f.PasswordHint = policy.Hint()
 	if f.OrgField, err = s.orgField(r, view.Field{Name: "org_id", Label: "所属组织", Value: f.OrgID, Required: true,
 		Hint: "账号只能查看和处理该组织及其下级的数据"}, first, formPage); err != nil {
 		return err
@@ -198,7 +201,10 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) error {
 	in := accountInput(f)
 	var a auth.Account
 	if len(f.Errs) > 0 {
-		policy := s.db.PasswordPolicy()
+		policy, perr := s.db.PasswordPolicy(r.Context())
+		if perr != nil {
+			return perr
+		}
 		err = f.merge(in.Validate(&policy).Err())
 	} else {
 		a, err = s.db.CreateAccount(r.Context(), actor(r), in)
@@ -378,7 +384,11 @@ func (s *Server) accountResetPassword(w http.ResponseWriter, r *http.Request) er
 	if a.ID == actor(r).AccountID {
 		return app.Errorf(app.EFORBIDDEN, "请通过“修改密码”修改本人的密码")
 	}
-	pw := newPassword(s.db.PasswordPolicy(), a.Username)
+	policy, err := s.db.PasswordPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	pw := newPassword(policy, a.Username)
 	if err := s.db.ResetPassword(r.Context(), actor(r), a.ID, pw); err != nil {
 		return err
 	}
@@ -386,15 +396,21 @@ func (s *Server) accountResetPassword(w http.ResponseWriter, r *http.Request) er
 		view.PasswordReset{ID: a.ID, Username: a.Username, DisplayName: a.DisplayName, Password: pw}))
 }
 
+// accountUnlock lifts a lockout: the security administrator's (who returns
+// to the security settings, which list locked accounts) or an account
+// manager's for accounts it may assign (the store checks which).
 func (s *Server) accountUnlock(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.editableAccount(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.db.UnlockAccount(r.Context(), actor(r), a.ID); err != nil {
+	if err := s.db.UnlockAccount(r.Context(), actor(r), id); err != nil {
 		return err
 	}
-	return redirect(w, r, "/accounts/"+app.Itoa(a.ID)+"?ok=unlocked")
+	if !state(r).account.Role.Can(auth.AccountManage) {
+		return redirect(w, r, "/settings/security?ok=unlocked")
+	}
+	return redirect(w, r, "/accounts/"+app.Itoa(id)+"?ok=unlocked")
 }
 
 func (s *Server) accountRevokeSessions(w http.ResponseWriter, r *http.Request) error {

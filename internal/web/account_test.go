@@ -257,8 +257,10 @@ func TestAccountCreateAdminRefused(t *testing.T) {
 	e := newEnv(t)
 	c := e.login("office-a")
 	page := c.acctCSRF("/accounts/new")
-	if strings.Contains(page, `value="admin"`) || strings.Contains(page, "平台管理员</option>") {
-		t.Fatal("office is offered the admin role")
+	for _, r := range []string{"admin", "secadmin", "auditor"} {
+		if strings.Contains(page, `value="`+r+`"`) {
+			t.Fatalf("office is offered the %s role", r)
+		}
 	}
 	if !strings.Contains(page, `value="leader"`) || !strings.Contains(page, "至少10位") {
 		t.Fatal("form lacks roles or the password policy hint")
@@ -279,13 +281,39 @@ func TestAccountCreateAdminRefused(t *testing.T) {
 	}
 	leader := acctByName(e, "leader-a")
 	res = c.post("/accounts/"+id(leader.ID), url.Values{"display_name": {"leader-a"}, "role": {"admin"}, "org_id": {id(e.countyA.ID)}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body(res), "无权设置为平台管理员") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body(res), "无权设置为系统管理员") {
 		t.Fatalf("promotion to admin: %d", res.StatusCode)
 	}
-	// The platform admin is offered the role.
+	// Nor the security or audit administrator (三员分立: only the system administrator creates them).
+	for _, r := range []string{"secadmin", "auditor"} {
+		res = c.post("/accounts", url.Values{"username": {"sneaky-" + r}, "display_name": {"冒充"}, "role": {r},
+			"org_id": {id(e.countyA.ID)}, "password": {"Strong-pass-2026"}})
+		if res.StatusCode != http.StatusForbidden {
+			t.Fatalf("office creates a %s: %d, want 403", r, res.StatusCode)
+		}
+		res = c.post("/accounts/"+id(leader.ID), url.Values{"display_name": {"leader-a"}, "role": {r}, "org_id": {id(e.countyA.ID)}})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("office promotes a leader to %s: %d", r, res.StatusCode)
+		}
+	}
+	// The system admin is offered the three roles and creates them; no
+	// account changes its own role.
 	adm := e.login("admin")
-	if _, page := adm.get("/accounts/new"); !strings.Contains(page, `value="admin"`) {
-		t.Fatal("admin is not offered the admin role")
+	_, page = adm.get("/accounts/new")
+	for _, r := range []string{"admin", "secadmin", "auditor"} {
+		if !strings.Contains(page, `value="`+r+`"`) {
+			t.Fatalf("admin is not offered the %s role", r)
+		}
+	}
+	res = adm.post("/accounts", url.Values{"username": {"audit-two"}, "display_name": {"审计二"}, "role": {"auditor"},
+		"password": {"Strong-pass-2026"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("admin creates a deployment-wide auditor: %d\n%s", res.StatusCode, body(res))
+	}
+	self := acctByName(e, "admin")
+	res = adm.post("/accounts/"+id(self.ID), url.Values{"display_name": {"admin"}, "role": {"auditor"}})
+	if b := body(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b, "不能修改本人账号的角色") {
+		t.Fatalf("admin makes itself the auditor: %d", res.StatusCode)
 	}
 }
 

@@ -15,8 +15,8 @@ import (
 	"xieshang/internal/web/view"
 )
 
-// auditRoutes: the audit log for office staff in scope, and the chain
-// verification for platform administrators.
+// auditRoutes: the audit log for the audit administrator and office staff
+// in scope, and the chain verification for the deployment's audit administrator.
 func (s *Server) auditRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/audit", Perm: auth.AuditRead, Cache: cacheAudit, Handle: s.auditList},
@@ -32,11 +32,12 @@ var auditEntities = []view.Option{
 	{Value: "org", Label: "组织"}, {Value: "term", Label: "届次"}, {Value: "sector", Label: "界别"},
 	{Value: "special_committee", Label: "专门委员会"}, {Value: "member", Label: "委员"},
 	{Value: "account", Label: "账号"}, {Value: "api_token", Label: "API令牌"},
+	{Value: "security_setting", Label: "安全策略"},
 }
 
 // auditActions are the actions the filter offers.
 var auditActions = []string{"create", "update", "delete", "move", "archive", "import", "export",
-	"login", "login_failed", "logout", "password", "reset_password", "token"}
+	"login", "login_failed", "logout", "password", "reset_password", "token", "settings_change"}
 
 func entityLabel(e string) string {
 	for _, o := range auditEntities {
@@ -153,16 +154,17 @@ func prettyJSON(s string) string {
 	return b.String()
 }
 
-// mayVerifyAudit: verification reads every committee's chain, so only a
-// deployment-wide administrator runs it.
+// mayVerifyAudit: verification reads every committee's chain, so only the
+// deployment-wide audit administrator runs it (三员分立: the system
+// administrator reads no audit trail).
 func mayVerifyAudit(r *http.Request) bool {
 	st := state(r)
-	return st.account.Role == auth.Admin && st.actor.Path == "/"
+	return st.account.Role == auth.Auditor && st.actor.Path == "/"
 }
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	if !mayVerifyAudit(r) {
-		return app.Errorf(app.EFORBIDDEN, "只有平台管理员可以校验全部审计日志")
+		return app.Errorf(app.EFORBIDDEN, "只有全平台的审计管理员可以校验全部审计日志")
 	}
 	rep, err := s.db.VerifyAudit(r.Context())
 	if err != nil {

@@ -93,7 +93,7 @@ func TestAuditPaged(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		e.account(fmt.Sprintf("page%02d", i), auth.Unit, e.countyB.ID)
 	}
-	c := e.login("admin")
+	c := e.login("auditor")
 	status, page := c.get("/audit")
 	if status != 200 || !strings.Contains(page, "第 1–50 条") || !strings.Contains(page, "offset=50") {
 		t.Fatalf("first page: %d", status)
@@ -105,13 +105,15 @@ func TestAuditPaged(t *testing.T) {
 
 func TestAuditVerifyPage(t *testing.T) {
 	e := newEnv(t)
-	adm := e.login("admin")
+	adm := e.login("auditor")
 	status, page := adm.get("/audit/verify")
 	if status != 200 || !strings.Contains(page, "校验通过") {
 		t.Fatalf("clean log: %d\n%s", status, page)
 	}
-	if status, _ := e.login("office-a").get("/audit/verify"); status != http.StatusForbidden {
-		t.Fatalf("office verifies every chain: %d", status)
+	for _, who := range []string{"office-a", "admin", "secadmin", "auditor-a"} {
+		if status, _ := e.login(who).get("/audit/verify"); status != http.StatusForbidden {
+			t.Fatalf("%s verifies every chain: %d", who, status)
+		}
 	}
 	path := e.db.SQLitePath()
 	if e.db.Dialect != store.SQLite || path == "" {

@@ -120,7 +120,7 @@ func TestBrowserLoginPerRole(t *testing.T) {
 		return n
 	}
 	for _, c := range []struct{ user, role string }{
-		{"office-city", "机关工作人员"}, {"leader-city", "领导"}, {"cadre-a", "帮扶干部"}, {"admin", "平台管理员"},
+		{"office-city", "机关工作人员"}, {"leader-city", "领导"}, {"cadre-a", "帮扶干部"}, {"admin", "系统管理员"}, {"secadmin", "安全管理员"}, {"auditor", "审计管理员"},
 	} {
 		// A fresh session for each: sign out through the header's form.
 		before := logins()

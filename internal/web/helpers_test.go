@@ -25,9 +25,9 @@ import (
 const testPassword = "Test-pass-2026"
 
 // env is a running server on a fresh database with a small tree:
-// city → county A (→ township → village) and county B; accounts "admin"
-// (whole deployment), "<role>-city" and "<role>-a" for every other role, and
-// "office-b".
+// city → county A (→ township → village) and county B; accounts "admin",
+// "secadmin" and "auditor" (whole deployment), "<role>-city" and "<role>-a"
+// for every role but admin and member, and "office-b".
 type env struct {
 	t                                     *testing.T
 	db                                    *store.DB
@@ -54,6 +54,8 @@ func newEnv(t *testing.T) *env {
 	e.town = mk(e.countyA.ID, org.Township, "甲镇")
 	e.village = mk(e.town.ID, org.Village, "甲村")
 	e.account("admin", auth.Admin, 0)
+	e.account("secadmin", auth.SecAdmin, 0)
+	e.account("auditor", auth.Auditor, 0)
 	for _, r := range auth.Roles {
 		if r == auth.Admin || r == auth.MemberRole {
 			continue

@@ -23,7 +23,11 @@ func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderPassword(w http.ResponseWriter, r *http.Request, status int, err error) error {
-	policy, a := s.db.PasswordPolicy(), state(r).account
+	policy, perr := s.db.PasswordPolicy(r.Context())
+	if perr != nil {
+		return perr
+	}
+	a := state(r).account
 	f := view.PasswordForm{Must: a.MustChangePassword, Hint: policy.Hint(), Errs: app.ErrorFields(err)}
 	if policy.Expired(a.PasswordChangedAt, s.db.Now()) {
 		f.Expired = app.Itoa(int64(policy.MaxAge / (24 * time.Hour)))

@@ -29,6 +29,7 @@ func page(r *http.Request, title, nav string) view.Page {
 			"members":   role.Can(auth.MemberRead),
 			"accounts":  role.Can(auth.AccountManage),
 			"audit":     role.Can(auth.AuditRead),
+			"settings":  role.Can(auth.SettingsWrite),
 			"meetings":  role.Can(auth.MeetingRead),
 			"topics":    role.Can(auth.ConsultRead),
 			"rooms":     role.Can(auth.ConsultRead),

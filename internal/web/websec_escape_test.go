@@ -143,7 +143,7 @@ func TestOutputEscapedEverywhere(t *testing.T) {
 			showing++
 		}
 	}
-	for _, user := range []string{"office", "admin", "leader", "member", "coordinator", "cadre", "unit", "office-dl"} {
+	for _, user := range []string{"office", "admin", "secadmin", "auditor", "leader", "member", "coordinator", "cadre", "unit", "office-dl"} {
 		c := e.anon()
 		_, page := c.get("/login")
 		c.csrf = csrfRe.FindStringSubmatch(page)[1]
