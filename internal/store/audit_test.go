@@ -48,7 +48,7 @@ func TestAuditChainVerifies(t *testing.T) {
 		if rep.Chains != 3 || rep.Entries != 8 {
 			t.Fatalf("report = %+v, want 3 chains, 8 entries", rep)
 		}
-		entries, total, err := db.FindAuditEntries(context.Background(), actorAt(tr.countyA), store.AuditFilter{})
+		entries, total, err := db.FindAuditEntries(context.Background(), auditReader(actorAt(tr.countyA)), store.AuditFilter{})
 		if err != nil || total != 6 {
 			t.Fatalf("county A's entries: %d %v", total, err)
 		}
@@ -74,7 +74,7 @@ func TestAuditChainHashes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		entries, _, err := db.FindAuditEntries(ctx, actorAt(tr.countyA), store.AuditFilter{})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(actorAt(tr.countyA)), store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,7 +182,7 @@ func TestAuditConcurrentAppends(t *testing.T) {
 		if len(rep.Problems) != 0 {
 			t.Fatalf("problems after concurrent appends: %v", rep.Problems[:min(5, len(rep.Problems))])
 		}
-		_, total, err := db.FindAuditEntries(ctx, actorAt(tr.countyA), store.AuditFilter{Entity: "org", Limit: 1})
+		_, total, err := db.FindAuditEntries(ctx, auditReader(actorAt(tr.countyA)), store.AuditFilter{Entity: "org", Limit: 1})
 		if err != nil || total != 3+workers*each {
 			t.Fatalf("county A's org entries = %d (%v), want %d", total, err, 3+workers*each)
 		}
@@ -211,9 +211,58 @@ func TestAuditFilters(t *testing.T) {
 			{"before today", app.System, store.AuditFilter{To: app.DateOf(db.Now().In(db.Loc).AddDate(0, 0, -1))}, 0},
 		}
 		for _, c := range cases {
-			_, total, err := db.FindAuditEntries(ctx, c.actor, c.f)
+			_, total, err := db.FindAuditEntries(ctx, auditReader(c.actor), c.f)
 			if err != nil || total != c.want {
 				t.Errorf("%s: total %d (%v), want %d", c.name, total, err, c.want)
+			}
+		}
+	})
+}
+
+// Under 三员分立 an office clerk — it reads the log and changes settings —
+// sees the entries of other accounts in its subtree but never its own, in
+// the page and the total alike; a leader (who changes nothing) sees all.
+func TestAuditOwnActionsHidden(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := auditedTree(t, db) // county A: seq 1–3 by the system, 4–6 by account 1
+		clerk := actorAt(tr.countyA)
+		other := auditReader(clerk)
+		if _, err := db.UpdateOrg(ctx, other, tr.village.ID, org.Input{Name: "后街社区"}); err != nil {
+			t.Fatal(err)
+		}
+		leader := clerk
+		leader.Role = "leader"
+		cases := []struct {
+			name     string
+			actor    app.Actor
+			f        store.AuditFilter
+			want     int
+			ownShown bool
+		}{
+			{"clerk", clerk, store.AuditFilter{}, 4, false},
+			{"clerk, one per page", clerk, store.AuditFilter{Limit: 1}, 4, false},
+			{"clerk asks for its own", clerk, store.AuditFilter{AccountID: clerk.AccountID}, 0, false},
+			{"clerk asks for the other's", clerk, store.AuditFilter{AccountID: other.AccountID}, 1, false},
+			{"clerk, updates", clerk, store.AuditFilter{Action: "update"}, 1, false},
+			{"colleague, a clerk too", other, store.AuditFilter{}, 6, false},
+			{"leader (account 1 as a leader)", leader, store.AuditFilter{}, 7, true},
+		}
+		for _, c := range cases {
+			entries, total, err := db.FindAuditEntries(ctx, c.actor, c.f)
+			if err != nil || total != c.want {
+				t.Errorf("%s: total %d (%v), want %d", c.name, total, err, c.want)
+				continue
+			}
+			if c.f.Limit == 0 && len(entries) != total {
+				t.Errorf("%s: %d rows on the page, total %d", c.name, len(entries), total)
+			}
+			own := false
+			for _, e := range entries {
+				own = own || e.AccountID == c.actor.AccountID
+			}
+			if own != c.ownShown {
+				t.Errorf("%s: own entries shown %v, want %v", c.name, own, c.ownShown)
 			}
 		}
 	})
@@ -260,4 +309,13 @@ func TestAuditReadsTogether(t *testing.T) {
 			t.Fatalf("verify: %+v %v", rep, err)
 		}
 	})
+}
+
+// auditReader is another account in a's scope with a's role, reading the log:
+// an account that changes settings does not see its own actions (三员分立),
+// so tests read what an actor did as a colleague would.
+func auditReader(a app.Actor) app.Actor {
+	a.AccountID += 1_000_000
+	a.Name = "审阅者"
+	return a
 }
