@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -253,6 +255,72 @@ type VerifyReport struct {
 	Entries  int64
 	ByAlg    map[string]int64 // entries by their chain hash (sm3, sha256)
 	Problems []audit.Problem
+	// Unprotected names the append-only triggers (migration 0031) missing
+	// from the database: someone with DDL rights removed them.
+	Unprotected []string
+	Oldest      time.Time // the oldest entry's time; zero when the log is empty
+}
+
+// AuditRetentionDays is how long audit entries are kept at least (等保 2.0
+// level 3: 180 days). The log has no delete path and the database refuses
+// deletions (migration 0031), so every entry is kept as long as the database.
+const AuditRetentionDays = 180
+
+// auditTriggers are the triggers of migration 0031 that keep the log
+// append-only, by dialect.
+var auditTriggers = map[Dialect][]string{
+	SQLite: {"audit_log_no_update", "audit_log_no_delete", "audit_head_forward", "audit_head_no_delete"},
+	Postgres: {"audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate",
+		"audit_head_forward", "audit_head_no_delete", "audit_head_no_truncate"},
+}
+
+// MissingAuditTriggers names the append-only triggers of the log that are
+// absent or (PostgreSQL) disabled.
+func (db *DB) MissingAuditTriggers(ctx context.Context) ([]string, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('audit_log', 'audit_head')`
+	if db.Dialect == Postgres {
+		q = `SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+			WHERE c.relname IN ('audit_log', 'audit_head') AND pg_table_is_visible(c.oid)
+			AND NOT t.tgisinternal AND t.tgenabled <> 'D'`
+	}
+	rows, err := db.read.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("audit triggers: %w", err)
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("audit triggers: %w", err)
+		}
+		have[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("audit triggers: %w", err)
+	}
+	var missing []string
+	for _, n := range auditTriggers[db.Dialect] {
+		if !have[n] {
+			missing = append(missing, n)
+		}
+	}
+	return missing, nil
+}
+
+// OldestAuditEntry is the time of the deployment's oldest audit entry, and
+// false when the log is empty: with nothing ever deleted, the log reaches
+// back to it (AuditRetentionDays).
+func (db *DB) OldestAuditEntry(ctx context.Context) (time.Time, bool, error) {
+	var at time.Time
+	err := db.read.QueryRowContext(ctx, `SELECT at FROM audit_log ORDER BY at, id LIMIT 1`).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("oldest audit entry: %w", err)
+	}
+	return at, true, nil
 }
 
 // VerifyAudit walks every chain in seq order, recomputing each hash and checking
@@ -307,6 +375,12 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 			rep.ByAlg[alg] += n
 		}
 		rep.Problems = append(rep.Problems, v.Problems...)
+	}
+	if rep.Unprotected, err = db.MissingAuditTriggers(ctx); err != nil {
+		return rep, fmt.Errorf("verify audit: %w", err)
+	}
+	if rep.Oldest, _, err = db.OldestAuditEntry(ctx); err != nil {
+		return rep, fmt.Errorf("verify audit: %w", err)
 	}
 	return rep, nil
 }

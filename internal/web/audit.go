@@ -168,7 +168,11 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return app.Internal(err, "verify audit")
 	}
-	v := view.AuditVerifyResult{Chains: rep.Chains, Entries: rep.Entries}
+	v := view.AuditVerifyResult{Chains: rep.Chains, Entries: rep.Entries, Unprotected: rep.Unprotected,
+		Retention: store.AuditRetentionDays}
+	if !rep.Oldest.IsZero() {
+		v.Oldest = rep.Oldest.In(s.db.Loc).Format("2006-01-02")
+	}
 	for _, p := range rep.Problems {
 		v.Problems = append(v.Problems, p.String())
 	}

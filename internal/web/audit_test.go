@@ -123,7 +123,9 @@ func TestAuditVerifyPage(t *testing.T) {
 	e := newEnv(t)
 	adm := e.login("admin")
 	status, page := adm.get("/audit/verify")
-	if status != 200 || !strings.Contains(page, "校验通过") {
+	today := time.Now().In(e.db.Loc).Format("2006-01-02")
+	if status != 200 || !strings.Contains(page, "校验通过") || !strings.Contains(page, "最早一条记录："+today) ||
+		!strings.Contains(page, "不少于 180 天") || strings.Contains(page, "防篡改触发器") {
 		t.Fatalf("clean log: %d\n%s", status, page)
 	}
 	if status, _ := e.login("office-a").get("/audit/verify"); status != http.StatusForbidden {
@@ -142,12 +144,21 @@ func TestAuditVerifyPage(t *testing.T) {
 	if err := raw.QueryRow(`SELECT chain, seq FROM audit_log WHERE summary LIKE '新建组织 甲镇%'`).Scan(&chain, &seq); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.Exec(`UPDATE audit_log SET summary = '新建组织 乙镇' WHERE chain = $1 AND seq = $2`, chain, seq); err != nil {
+	// The database refuses the edit; an intruder with the file drops the
+	// trigger first, and the page names both.
+	edit := `UPDATE audit_log SET summary = '新建组织 乙镇' WHERE chain = $1 AND seq = $2`
+	if _, err := raw.Exec(edit, chain, seq); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("editing an entry: %v, want refused", err)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_update`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(edit, chain, seq); err != nil {
 		t.Fatal(err)
 	}
 	status, page = adm.get("/audit/verify")
 	if status != 200 || !strings.Contains(page, "发现 1 处问题") || !strings.Contains(page, "edited") ||
-		!strings.Contains(page, "seq "+id(seq)) {
+		!strings.Contains(page, "seq "+id(seq)) || !strings.Contains(page, "防篡改触发器") || !strings.Contains(page, "audit_log_no_update") {
 		t.Fatalf("tampered log: %d\n%s", status, page)
 	}
 }
