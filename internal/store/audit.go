@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"xieshang/internal/app"
@@ -163,10 +164,19 @@ type AuditFilter struct {
 	EntityID  int64
 	AccountID int64
 	Action    string
+	Actions   []string // any of these actions (with Action, either)
 	From, To  app.Date // inclusive, in the committee time zone
+	OffHours  bool     // only entries before 07:00 or from 22:00 on, committee time
 	Offset    int
 	Limit     int
 }
+
+// Working hours for the audit review: entries before OffHoursEnd or from
+// OffHoursStart on (committee time) are "outside working hours".
+const (
+	OffHoursEnd   = 7
+	OffHoursStart = 22
+)
 
 const auditColumns = `id, chain, seq, at, account_id, actor, ip, action, entity, entity_id, org_path,
 	summary, before_json, after_json, alg, prev_hash, hash`
@@ -193,13 +203,9 @@ func auditScope(actor app.Actor) (string, []any) {
 	return where, args
 }
 
-// FindAuditEntries lists log rows about organisations in the actor's subtree,
-// newest first, with the total for paging; an actor who changes settings
-// does not see its own actions (auditScope).
-func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilter) ([]audit.Entry, int, error) {
-	// The page and the total in two queries: COUNT(*) OVER() read and sorted
-	// every entry in scope (35 ms for 3,600 entries); the page walks the
-	// index by time (migration 0024) and stops at 50.
+// auditWhere is the WHERE clause of the entries in the actor's scope
+// (auditScope) that pass the filter, with its arguments.
+func (db *DB) auditWhere(actor app.Actor, f AuditFilter) (string, []any) {
 	where, args := auditScope(actor)
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -217,12 +223,42 @@ func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilt
 	if f.Action != "" {
 		add("action = $%d", f.Action)
 	}
+	if len(f.Actions) > 0 {
+		var in []string
+		for _, a := range f.Actions {
+			args = append(args, a)
+			in = append(in, fmt.Sprintf("$%d", len(args)))
+		}
+		where += " AND action IN (" + strings.Join(in, ", ") + ")"
+	}
 	if !f.From.IsZero() {
 		add("at >= $%d", f.From.Time(db.Loc).UTC())
 	}
 	if !f.To.IsZero() {
 		add("at < $%d", f.To.Time(db.Loc).AddDate(0, 0, 1).UTC())
 	}
+	if f.OffHours {
+		// The committee's offset at the period's start (or now): China
+		// keeps one offset all year.
+		ref := db.Now()
+		if !f.From.IsZero() {
+			ref = f.From.Time(db.Loc)
+		}
+		_, off := ref.In(db.Loc).Zone()
+		h := db.Dialect.localHour("at", off)
+		where += fmt.Sprintf(" AND (%s < %d OR %s >= %d)", h, OffHoursEnd, h, OffHoursStart)
+	}
+	return where, args
+}
+
+// FindAuditEntries lists log rows about organisations in the actor's subtree,
+// newest first, with the total for paging; an actor who changes settings
+// does not see its own actions (auditScope).
+func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilter) ([]audit.Entry, int, error) {
+	// The page and the total in two queries: COUNT(*) OVER() read and sorted
+	// every entry in scope (35 ms for 3,600 entries); the page walks the
+	// index by time (migration 0024) and stops at 50.
+	where, args := db.auditWhere(actor, f)
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
@@ -362,19 +398,11 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 	}
 	rows.Close()
 	for _, c := range chains {
-		v := audit.NewVerifier(c)
-		if err := db.walkChain(ctx, c, v.Add); err != nil {
-			return rep, err
-		}
 		var headSeq int64
 		fmt.Sscan(heads[c][0], &headSeq)
-		v.Finish(headSeq, heads[c][1])
-		rep.Chains++
-		rep.Entries += v.Count
-		for alg, n := range v.ByAlg {
-			rep.ByAlg[alg] += n
+		if err := db.verifyChain(ctx, &rep, c, headSeq, heads[c][1]); err != nil {
+			return rep, err
 		}
-		rep.Problems = append(rep.Problems, v.Problems...)
 	}
 	if rep.Unprotected, err = db.MissingAuditTriggers(ctx); err != nil {
 		return rep, fmt.Errorf("verify audit: %w", err)
@@ -383,6 +411,23 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 		return rep, fmt.Errorf("verify audit: %w", err)
 	}
 	return rep, nil
+}
+
+// verifyChain walks one chain against its head (seq, hash) and adds the
+// outcome to rep.
+func (db *DB) verifyChain(ctx context.Context, rep *VerifyReport, chain, seq int64, hash string) error {
+	v := audit.NewVerifier(chain)
+	if err := db.walkChain(ctx, chain, v.Add); err != nil {
+		return err
+	}
+	v.Finish(seq, hash)
+	rep.Chains++
+	rep.Entries += v.Count
+	for alg, n := range v.ByAlg {
+		rep.ByAlg[alg] += n
+	}
+	rep.Problems = append(rep.Problems, v.Problems...)
+	return nil
 }
 
 func (db *DB) walkChain(ctx context.Context, chain int64, fn func(audit.Entry)) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -139,4 +140,14 @@ func (d Dialect) bulkPlaceholder(n int) string {
 		return "?"
 	}
 	return "$" + strconv.Itoa(n)
+}
+
+// localHour is the hour (0–23) of the timestamp column col at a fixed
+// offset east of UTC in seconds, as an integer expression. col and the
+// offset come from the code, never from a request.
+func (d Dialect) localHour(col string, offset int) string {
+	if d == Postgres {
+		return fmt.Sprintf("CAST(EXTRACT(HOUR FROM (%s AT TIME ZONE 'UTC') + INTERVAL '%d seconds') AS INTEGER)", col, offset)
+	}
+	return fmt.Sprintf("CAST(strftime('%%H', %s, '%+d seconds') AS INTEGER)", col, offset)
 }

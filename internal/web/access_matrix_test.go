@@ -222,6 +222,8 @@ var accessMatrix = map[string]matrixRule{
 	"PATCH /api/v1/accounts/{id}":                             rec("account"),
 	"GET /api/v1/audit":                                       perm(),
 	"GET /audit":                                              perm(),
+	"GET /audit/review":                                       perm(),
+	"POST /audit/review":                                      perm(),
 	"GET /audit/verify":                                       perm().refuse(403, "verifying the whole chain is for an account at the top of the tree", auth.Admin, auth.Office),
 	"GET /inbox":                                              perm(),
 	"GET /inbox/{id}":                                         rec("notice").refuse(404, "the inbox shows a notice only to its recipients (the own member)", auth.Admin, auth.Office, auth.Leader, auth.Coordinator, auth.Cadre, auth.Unit),

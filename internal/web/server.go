@@ -94,6 +94,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.memberRoutes(),
 		s.accountRoutes(),
 		s.auditRoutes(),
+		s.auditReviewRoutes(),
 		s.noticeRoutes(),
 		s.meetingRoutes(),
 		s.meetingLiveRoutes(),
