@@ -527,11 +527,21 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "audit log: %d chains, %d entries checked (%s)\n", rep.Chains, rep.Entries, strings.Join(algs, ", "))
+	if rep.Oldest.IsZero() {
+		fmt.Fprintln(stdout, "oldest entry: none yet")
+	} else {
+		fmt.Fprintf(stdout, "oldest entry: %s\n", rep.Oldest.In(db.Loc).Format("2006-01-02 15:04:05 MST"))
+	}
+	fmt.Fprintf(stdout, "retention: entries are never deleted (the database refuses changes and deletions), so the log is kept at least %d days\n",
+		store.AuditRetentionDays)
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "  PROBLEM:", p)
 	}
-	if len(rep.Problems) > 0 {
-		return fmt.Errorf("audit verify: %d problems found", len(rep.Problems))
+	for _, n := range rep.Unprotected {
+		fmt.Fprintf(stdout, "  PROBLEM: append-only trigger %s is missing: entries can be changed or deleted (run migrate)\n", n)
+	}
+	if n := len(rep.Problems) + len(rep.Unprotected); n > 0 {
+		return fmt.Errorf("audit verify: %d problems found", n)
 	}
 	fmt.Fprintln(stdout, "OK: every chain verifies")
 	return nil

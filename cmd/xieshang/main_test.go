@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"xieshang/internal/app"
 	"xieshang/internal/auth"
@@ -176,7 +177,8 @@ func TestAuditVerifyCommand(t *testing.T) {
 	}
 	t.Setenv("XIESHANG_AUDIT_HASH", "")
 	out, _, err := xs(t, "audit", "verify", "--db", path)
-	if err != nil || !strings.Contains(out, "OK") || !strings.Contains(out, "3 entries checked (sm3 2, sha256 1)") {
+	if err != nil || !strings.Contains(out, "OK") || !strings.Contains(out, "3 entries checked (sm3 2, sha256 1)") ||
+		!strings.Contains(out, "oldest entry: "+time.Now().In(openStore(t, path).Loc).Format("2006-01-02")) || !strings.Contains(out, "at least 180 days") {
 		t.Fatalf("clean log: %v\n%s", err, out)
 	}
 	raw, err := sql.Open("sqlite", "file:"+path)
@@ -184,11 +186,20 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
+	// The database refuses the edit; an intruder with the file drops the
+	// trigger first, and verify names both.
+	if _, err := raw.Exec(`UPDATE audit_log SET summary = 'x' WHERE seq = 2`); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("editing an entry: %v, want refused", err)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_update`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := raw.Exec(`UPDATE audit_log SET summary = 'x' WHERE seq = 2`); err != nil {
 		t.Fatal(err)
 	}
 	out, _, err = xs(t, "audit", "verify", "--db", path)
-	if err == nil || !strings.Contains(out, "PROBLEM") || !strings.Contains(out, "seq 2") || strings.Contains(out, "OK") {
+	if err == nil || !strings.Contains(out, "PROBLEM") || !strings.Contains(out, "seq 2") || strings.Contains(out, "OK") ||
+		!strings.Contains(out, "audit_log_no_update is missing") {
 		t.Fatalf("edited log: err = %v\n%s", err, out)
 	}
 }

@@ -98,6 +98,18 @@ func ActionLabel(a string) string {
 		return "导出"
 	case "token":
 		return "API令牌"
+	case "lockout":
+		return "账号锁定"
+	case "household_export":
+		return "导出帮扶对象"
+	case "household_reveal":
+		return "查看完整证件号"
+	case "household_view":
+		return "查看帮扶对象"
+	case "household_list":
+		return "查询帮扶对象"
+	case "audit_review":
+		return "审计审阅"
 	case "settings_change":
 		return "修改安全策略"
 	}

@@ -205,7 +205,8 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 					return app.Internal(err, "login: record failure")
 				}
 			}
-			if found && lockFails+1 >= th.LockAfter {
+			locks := found && lockFails+1 >= th.LockAfter
+			if locks {
 				if _, err := tx.ExecContext(ctx, `UPDATE account SET locked_until = $2 WHERE id = $1`,
 					a.ID, tx.Now.Add(th.LockFor)); err != nil {
 					return app.Internal(err, "login: lock")
@@ -214,8 +215,14 @@ func (db *DB) Login(ctx context.Context, username, password, ip, userAgent strin
 			if !found {
 				return nil
 			}
-			return tx.Audit(ctx, a.Actor(ip), Change{Action: "login_failed", Entity: "account", EntityID: a.ID,
-				Committee: a.CommitteeID, OrgPath: a.OrgPath, Summary: "登录失败 " + a.Username})
+			if err := tx.Audit(ctx, a.Actor(ip), Change{Action: "login_failed", Entity: "account", EntityID: a.ID,
+				Committee: a.CommitteeID, OrgPath: a.OrgPath, Summary: "登录失败 " + a.Username}); err != nil || !locks {
+				return err
+			}
+			// The lockout has its own entry, for the audit review.
+			return tx.Audit(ctx, a.Actor(ip), Change{Action: "lockout", Entity: "account", EntityID: a.ID,
+				Committee: a.CommitteeID, OrgPath: a.OrgPath, Summary: "账号锁定 " + a.Username + "（连续登录失败）",
+				After: map[string]any{"locked_until": tx.Now.Add(th.LockFor)}})
 		})
 		if err != nil {
 			return auth.Account{}, "", err

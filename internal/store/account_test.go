@@ -404,7 +404,7 @@ func TestUpdateAccountRules(t *testing.T) {
 		if _, _, err := db.Login(ctx, "leader-a", acctPassword, "10.0.0.5", "x"); app.ErrorCode(err) != app.EUNAUTHORIZED {
 			t.Fatalf("login of a disabled account: err = %v", err)
 		}
-		entries, _, err := db.FindAuditEntries(ctx, me, store.AuditFilter{Entity: "account", EntityID: leader.ID, Action: "update"})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(me), store.AuditFilter{Entity: "account", EntityID: leader.ID, Action: "update"})
 		if err != nil || len(entries) != 1 || entries[0].Summary != "停用账号 leader-a" ||
 			!strings.Contains(entries[0].Before, `"role":"leader"`) || !strings.Contains(entries[0].After, `"role":"coordinator"`) ||
 			strings.Contains(entries[0].After, "argon2") {
@@ -420,7 +420,7 @@ func TestUpdateAccountRules(t *testing.T) {
 			at   org.Org
 			want string
 		}{{tr.countyA, "修改账号 office-b"}, {tr.countyB, "账号 office-b 调出至 东阿县政协"}} {
-			entries, _, err := db.FindAuditEntries(ctx, actorAt(c.at), store.AuditFilter{Entity: "account", EntityID: other.ID})
+			entries, _, err := db.FindAuditEntries(ctx, auditReader(actorAt(c.at)), store.AuditFilter{Entity: "account", EntityID: other.ID})
 			if err != nil || len(entries) == 0 || entries[0].Summary != c.want {
 				t.Errorf("log of %s: %v %+v, want %q", c.at.Name, err, entries, c.want)
 			}
@@ -479,7 +479,7 @@ func TestAPITokens(t *testing.T) {
 		if err := db.RevokeAPIToken(ctx, owner.Actor(""), tok2.ID); err != nil {
 			t.Fatal(err)
 		}
-		entries, _, _ := db.FindAuditEntries(ctx, officeA.Actor(""), store.AuditFilter{Entity: "api_token", EntityID: tok.ID})
+		entries, _, _ := db.FindAuditEntries(ctx, auditReader(officeA.Actor("")), store.AuditFilter{Entity: "api_token", EntityID: tok.ID})
 		if len(entries) != 2 || !strings.Contains(entries[0].Summary, "吊销") {
 			t.Fatalf("token audit: %+v", entries)
 		}

@@ -3,7 +3,9 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"xieshang/internal/app"
 	"xieshang/internal/assist"
 	"xieshang/internal/audit"
+	"xieshang/internal/auth"
 )
 
 // Change describes one change for the audit log; Before and After are marshalled
@@ -212,10 +215,19 @@ type AuditFilter struct {
 	EntityID  int64
 	AccountID int64
 	Action    string
+	Actions   []string // any of these actions (with Action, either)
 	From, To  app.Date // inclusive, in the committee time zone
+	OffHours  bool     // only entries before 07:00 or from 22:00 on, committee time
 	Offset    int
 	Limit     int
 }
+
+// Working hours for the audit review: entries before OffHoursEnd or from
+// OffHoursStart on (committee time) are "outside working hours".
+const (
+	OffHoursEnd   = 7
+	OffHoursStart = 22
+)
 
 const auditColumns = `id, chain, seq, at, account_id, actor, ip, action, entity, entity_id, org_path,
 	summary, before_json, after_json, alg, prev_hash, hash`
@@ -225,14 +237,27 @@ func scanAudit(s scanner, e *audit.Entry, extra ...any) error {
 		&e.Entity, &e.EntityID, &e.OrgPath, &e.Summary, &e.Before, &e.After, &e.Alg, &e.PrevHash, &e.Hash}, extra...)...)
 }
 
-// FindAuditEntries lists log rows about organisations in the actor's subtree,
-// newest first, with the total for paging.
-func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilter) ([]audit.Entry, int, error) {
-	// The page and the total in two queries: COUNT(*) OVER() read and sorted
-	// every entry in scope (35 ms for 3,600 entries); the page walks the
-	// index by time (migration 0024) and stops at 50.
+// auditScope is the WHERE clause every query of the log for a reader starts
+// from, with its arguments ($1, $2): the entries about organisations in the
+// actor's subtree, less — for an actor whose role changes settings — the
+// entries of its own actions. Under the separation of the three
+// administrators (三员分立) no one who sets the platform up reads the trail
+// of what they did; an audit administrator or a leader sees every entry in
+// scope. Command-line tools (app.System, no account) see everything.
+func auditScope(actor app.Actor) (string, []any) {
 	where := ` WHERE org_path LIKE $1 || '%'`
 	args := []any{actor.Path}
+	if actor.AccountID != 0 && auth.Role(actor.Role).ChangesSettings() {
+		where += ` AND account_id <> $2`
+		args = append(args, actor.AccountID)
+	}
+	return where, args
+}
+
+// auditWhere is the WHERE clause of the entries in the actor's scope
+// (auditScope) that pass the filter, with its arguments.
+func (db *DB) auditWhere(actor app.Actor, f AuditFilter) (string, []any) {
+	where, args := auditScope(actor)
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where += fmt.Sprintf(" AND "+cond, len(args))
@@ -249,12 +274,42 @@ func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilt
 	if f.Action != "" {
 		add("action = $%d", f.Action)
 	}
+	if len(f.Actions) > 0 {
+		var in []string
+		for _, a := range f.Actions {
+			args = append(args, a)
+			in = append(in, fmt.Sprintf("$%d", len(args)))
+		}
+		where += " AND action IN (" + strings.Join(in, ", ") + ")"
+	}
 	if !f.From.IsZero() {
 		add("at >= $%d", f.From.Time(db.Loc).UTC())
 	}
 	if !f.To.IsZero() {
 		add("at < $%d", f.To.Time(db.Loc).AddDate(0, 0, 1).UTC())
 	}
+	if f.OffHours {
+		// The committee's offset at the period's start (or now): China
+		// keeps one offset all year.
+		ref := db.Now()
+		if !f.From.IsZero() {
+			ref = f.From.Time(db.Loc)
+		}
+		_, off := ref.In(db.Loc).Zone()
+		h := db.Dialect.localHour("at", off)
+		where += fmt.Sprintf(" AND (%s < %d OR %s >= %d)", h, OffHoursEnd, h, OffHoursStart)
+	}
+	return where, args
+}
+
+// FindAuditEntries lists log rows about organisations in the actor's subtree,
+// newest first, with the total for paging; an actor who changes settings
+// does not see its own actions (auditScope).
+func (db *DB) FindAuditEntries(ctx context.Context, actor app.Actor, f AuditFilter) ([]audit.Entry, int, error) {
+	// The page and the total in two queries: COUNT(*) OVER() read and sorted
+	// every entry in scope (35 ms for 3,600 entries); the page walks the
+	// index by time (migration 0024) and stops at 50.
+	where, args := db.auditWhere(actor, f)
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
@@ -287,6 +342,72 @@ type VerifyReport struct {
 	Entries  int64
 	ByAlg    map[string]int64 // entries by their chain hash (sm3, sha256)
 	Problems []audit.Problem
+	// Unprotected names the append-only triggers (migration 0031) missing
+	// from the database: someone with DDL rights removed them.
+	Unprotected []string
+	Oldest      time.Time // the oldest entry's time; zero when the log is empty
+}
+
+// AuditRetentionDays is how long audit entries are kept at least (等保 2.0
+// level 3: 180 days). The log has no delete path and the database refuses
+// deletions (migration 0031), so every entry is kept as long as the database.
+const AuditRetentionDays = 180
+
+// auditTriggers are the triggers of migration 0031 that keep the log
+// append-only, by dialect.
+var auditTriggers = map[Dialect][]string{
+	SQLite: {"audit_log_no_update", "audit_log_no_delete", "audit_head_forward", "audit_head_no_delete"},
+	Postgres: {"audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate",
+		"audit_head_forward", "audit_head_no_delete", "audit_head_no_truncate"},
+}
+
+// MissingAuditTriggers names the append-only triggers of the log that are
+// absent or (PostgreSQL) disabled.
+func (db *DB) MissingAuditTriggers(ctx context.Context) ([]string, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('audit_log', 'audit_head')`
+	if db.Dialect == Postgres {
+		q = `SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+			WHERE c.relname IN ('audit_log', 'audit_head') AND pg_table_is_visible(c.oid)
+			AND NOT t.tgisinternal AND t.tgenabled <> 'D'`
+	}
+	rows, err := db.read.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("audit triggers: %w", err)
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("audit triggers: %w", err)
+		}
+		have[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("audit triggers: %w", err)
+	}
+	var missing []string
+	for _, n := range auditTriggers[db.Dialect] {
+		if !have[n] {
+			missing = append(missing, n)
+		}
+	}
+	return missing, nil
+}
+
+// OldestAuditEntry is the time of the deployment's oldest audit entry, and
+// false when the log is empty: with nothing ever deleted, the log reaches
+// back to it (AuditRetentionDays).
+func (db *DB) OldestAuditEntry(ctx context.Context) (time.Time, bool, error) {
+	var at time.Time
+	err := db.read.QueryRowContext(ctx, `SELECT at FROM audit_log ORDER BY at, id LIMIT 1`).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("oldest audit entry: %w", err)
+	}
+	return at, true, nil
 }
 
 // VerifyAudit walks every chain in seq order, recomputing each hash and checking
@@ -328,21 +449,36 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 	}
 	rows.Close()
 	for _, c := range chains {
-		v := audit.NewVerifier(c)
-		if err := db.walkChain(ctx, c, v.Add); err != nil {
-			return rep, err
-		}
 		var headSeq int64
 		fmt.Sscan(heads[c][0], &headSeq)
-		v.Finish(headSeq, heads[c][1])
-		rep.Chains++
-		rep.Entries += v.Count
-		for alg, n := range v.ByAlg {
-			rep.ByAlg[alg] += n
+		if err := db.verifyChain(ctx, &rep, c, headSeq, heads[c][1]); err != nil {
+			return rep, err
 		}
-		rep.Problems = append(rep.Problems, v.Problems...)
+	}
+	if rep.Unprotected, err = db.MissingAuditTriggers(ctx); err != nil {
+		return rep, fmt.Errorf("verify audit: %w", err)
+	}
+	if rep.Oldest, _, err = db.OldestAuditEntry(ctx); err != nil {
+		return rep, fmt.Errorf("verify audit: %w", err)
 	}
 	return rep, nil
+}
+
+// verifyChain walks one chain against its head (seq, hash) and adds the
+// outcome to rep.
+func (db *DB) verifyChain(ctx context.Context, rep *VerifyReport, chain, seq int64, hash string) error {
+	v := audit.NewVerifier(chain)
+	if err := db.walkChain(ctx, chain, v.Add); err != nil {
+		return err
+	}
+	v.Finish(seq, hash)
+	rep.Chains++
+	rep.Entries += v.Count
+	for alg, n := range v.ByAlg {
+		rep.ByAlg[alg] += n
+	}
+	rep.Problems = append(rep.Problems, v.Problems...)
+	return nil
 }
 
 func (db *DB) walkChain(ctx context.Context, chain int64, fn func(audit.Entry)) error {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"xieshang/internal/app"
 	"xieshang/internal/audit"
@@ -48,7 +49,7 @@ func TestAuditChainVerifies(t *testing.T) {
 		if rep.Chains != 3 || rep.Entries != 8 {
 			t.Fatalf("report = %+v, want 3 chains, 8 entries", rep)
 		}
-		entries, total, err := db.FindAuditEntries(context.Background(), actorAt(tr.countyA), store.AuditFilter{})
+		entries, total, err := db.FindAuditEntries(context.Background(), auditReader(actorAt(tr.countyA)), store.AuditFilter{})
 		if err != nil || total != 6 {
 			t.Fatalf("county A's entries: %d %v", total, err)
 		}
@@ -74,7 +75,7 @@ func TestAuditChainHashes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		entries, _, err := db.FindAuditEntries(ctx, actorAt(tr.countyA), store.AuditFilter{})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(actorAt(tr.countyA)), store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +92,7 @@ func TestAuditChainHashes(t *testing.T) {
 		if len(rep.Problems) != 0 || rep.ByAlg[audit.AlgSM3] != 3 || rep.ByAlg[audit.AlgSHA256] != 5 {
 			t.Fatalf("report %+v, want no problems, 3 sm3 and 5 sha256 entries", rep)
 		}
-		if n, err := db.AccountTestExec(ctx, `UPDATE audit_log SET alg = 'sha256' WHERE chain = $1 AND seq = $2`, tr.countyA.ID, 5); err != nil || n != 1 {
+		if n, err := db.AuditTestTamper(ctx, `UPDATE audit_log SET alg = 'sha256' WHERE chain = $1 AND seq = $2`, tr.countyA.ID, 5); err != nil || n != 1 {
 			t.Fatalf("relabel: %d rows, %v", n, err)
 		}
 		rep = verify(t, db)
@@ -101,8 +102,9 @@ func TestAuditChainHashes(t *testing.T) {
 	})
 }
 
-// TestAuditTampering edits or deletes rows the way someone with database
-// access would and expects verify to name the damage.
+// TestAuditTampering edits or deletes rows the way someone with DDL rights on
+// the database would (dropping the append-only triggers first) and expects
+// verify to name the damage.
 func TestAuditTampering(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -126,7 +128,12 @@ func TestAuditTampering(t *testing.T) {
 				ctx := context.Background()
 				tr := auditedTree(t, db)
 				const last = 6
-				n, err := db.AccountTestExec(ctx, c.sql, tr.countyA.ID, c.seq(last))
+				// The database refuses the plain statement; the intruder drops the
+				// triggers first (and puts them back).
+				if _, err := db.AccountTestExec(ctx, c.sql, tr.countyA.ID, c.seq(last)); err == nil || !strings.Contains(err.Error(), "append-only") {
+					t.Fatalf("plain tamper: %v, want refused as append-only", err)
+				}
+				n, err := db.AuditTestTamper(ctx, c.sql, tr.countyA.ID, c.seq(last))
 				if err != nil || n != 1 {
 					t.Fatalf("tamper: %d rows, %v", n, err)
 				}
@@ -149,6 +156,76 @@ func TestAuditTampering(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAuditAppendOnly: whatever the statement, the database refuses to change
+// or delete an entry or to rewind a chain's head; appends go on and the chain
+// verifies. Dropping a trigger is reported by verify.
+func TestAuditAppendOnly(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := auditedTree(t, db)
+		a := tr.countyA.ID
+		refused := []struct{ sql, want string }{
+			{`UPDATE audit_log SET summary = 'x' WHERE chain = $1 AND seq = 2`, "append-only"},
+			{`UPDATE audit_log SET at = at WHERE chain = $1`, "append-only"},
+			{`DELETE FROM audit_log WHERE chain = $1 AND seq = 6`, "append-only"},
+			{`DELETE FROM audit_log WHERE chain = $1 OR chain <> $1`, "append-only"},
+			{`UPDATE audit_head SET seq = 5 WHERE chain = $1`, "never moves backwards"},
+			{`UPDATE audit_head SET hash = 'x' WHERE chain = $1`, "never moves backwards"},
+			{`DELETE FROM audit_head WHERE chain = $1`, "cannot be deleted"},
+		}
+		if db.Dialect == store.Postgres {
+			refused = append(refused, struct{ sql, want string }{`TRUNCATE audit_log`, "cannot be truncated"})
+		}
+		for _, c := range refused {
+			q, args := c.sql, []any{a}
+			if !strings.Contains(q, "$1") {
+				args = nil
+			}
+			if n, err := db.AccountTestExec(ctx, q, args...); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %d rows, %v; want refused (%s)", q, n, err, c.want)
+			}
+		}
+		// The head still counts changes that write no entry (store.InTx).
+		if _, err := db.AccountTestExec(ctx, `UPDATE audit_head SET changes = changes + 1 WHERE chain = $1`, a); err != nil {
+			t.Fatalf("counting a change on the head: %v", err)
+		}
+		if _, err := db.UpdateOrg(ctx, actorAt(tr.countyA), tr.town.ID, org.Input{Name: "铜城街道4"}); err != nil {
+			t.Fatal(err)
+		}
+		rep := verify(t, db)
+		if len(rep.Problems) != 0 || len(rep.Unprotected) != 0 || rep.Entries != 9 {
+			t.Fatalf("after refused tampering: %+v", rep)
+		}
+		if age := db.Now().Sub(rep.Oldest); rep.Oldest.IsZero() || age < 0 || age > time.Hour {
+			t.Fatalf("oldest entry %v, now %v", rep.Oldest, db.Now())
+		}
+		if _, err := db.AccountTestExec(ctx, `DROP TRIGGER audit_log_no_delete`+map[bool]string{true: " ON audit_log"}[db.Dialect == store.Postgres]); err != nil {
+			t.Fatal(err)
+		}
+		if rep = verify(t, db); len(rep.Unprotected) != 1 || rep.Unprotected[0] != "audit_log_no_delete" {
+			t.Fatalf("a dropped trigger: unprotected %v", rep.Unprotected)
+		}
+	})
+}
+
+func TestOldestAuditEntry(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, ok, err := db.OldestAuditEntry(ctx); ok || err != nil {
+			t.Fatalf("empty log: %v %v", ok, err)
+		}
+		buildTree(t, db)
+		first, _, err := db.FindAuditEntries(ctx, app.System, store.AuditFilter{Limit: 200})
+		if err != nil || len(first) == 0 {
+			t.Fatal(err)
+		}
+		at, ok, err := db.OldestAuditEntry(ctx)
+		if err != nil || !ok || !at.Equal(first[len(first)-1].At) {
+			t.Fatalf("oldest %v %v %v, want %v", at, ok, err, first[len(first)-1].At)
+		}
+	})
 }
 
 // TestAuditConcurrentAppends writes to one chain from several goroutines: the
@@ -182,7 +259,7 @@ func TestAuditConcurrentAppends(t *testing.T) {
 		if len(rep.Problems) != 0 {
 			t.Fatalf("problems after concurrent appends: %v", rep.Problems[:min(5, len(rep.Problems))])
 		}
-		_, total, err := db.FindAuditEntries(ctx, actorAt(tr.countyA), store.AuditFilter{Entity: "org", Limit: 1})
+		_, total, err := db.FindAuditEntries(ctx, auditReader(actorAt(tr.countyA)), store.AuditFilter{Entity: "org", Limit: 1})
 		if err != nil || total != 3+workers*each {
 			t.Fatalf("county A's org entries = %d (%v), want %d", total, err, 3+workers*each)
 		}
@@ -211,9 +288,58 @@ func TestAuditFilters(t *testing.T) {
 			{"before today", app.System, store.AuditFilter{To: app.DateOf(db.Now().In(db.Loc).AddDate(0, 0, -1))}, 0},
 		}
 		for _, c := range cases {
-			_, total, err := db.FindAuditEntries(ctx, c.actor, c.f)
+			_, total, err := db.FindAuditEntries(ctx, auditReader(c.actor), c.f)
 			if err != nil || total != c.want {
 				t.Errorf("%s: total %d (%v), want %d", c.name, total, err, c.want)
+			}
+		}
+	})
+}
+
+// Under 三员分立 an office clerk — it reads the log and changes settings —
+// sees the entries of other accounts in its subtree but never its own, in
+// the page and the total alike; a leader (who changes nothing) sees all.
+func TestAuditOwnActionsHidden(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tr := auditedTree(t, db) // county A: seq 1–3 by the system, 4–6 by account 1
+		clerk := actorAt(tr.countyA)
+		other := auditReader(clerk)
+		if _, err := db.UpdateOrg(ctx, other, tr.village.ID, org.Input{Name: "后街社区"}); err != nil {
+			t.Fatal(err)
+		}
+		leader := clerk
+		leader.Role = "leader"
+		cases := []struct {
+			name     string
+			actor    app.Actor
+			f        store.AuditFilter
+			want     int
+			ownShown bool
+		}{
+			{"clerk", clerk, store.AuditFilter{}, 4, false},
+			{"clerk, one per page", clerk, store.AuditFilter{Limit: 1}, 4, false},
+			{"clerk asks for its own", clerk, store.AuditFilter{AccountID: clerk.AccountID}, 0, false},
+			{"clerk asks for the other's", clerk, store.AuditFilter{AccountID: other.AccountID}, 1, false},
+			{"clerk, updates", clerk, store.AuditFilter{Action: "update"}, 1, false},
+			{"colleague, a clerk too", other, store.AuditFilter{}, 6, false},
+			{"leader (account 1 as a leader)", leader, store.AuditFilter{}, 7, true},
+		}
+		for _, c := range cases {
+			entries, total, err := db.FindAuditEntries(ctx, c.actor, c.f)
+			if err != nil || total != c.want {
+				t.Errorf("%s: total %d (%v), want %d", c.name, total, err, c.want)
+				continue
+			}
+			if c.f.Limit == 0 && len(entries) != total {
+				t.Errorf("%s: %d rows on the page, total %d", c.name, len(entries), total)
+			}
+			own := false
+			for _, e := range entries {
+				own = own || e.AccountID == c.actor.AccountID
+			}
+			if own != c.ownShown {
+				t.Errorf("%s: own entries shown %v, want %v", c.name, own, c.ownShown)
 			}
 		}
 	})
@@ -260,4 +386,13 @@ func TestAuditReadsTogether(t *testing.T) {
 			t.Fatalf("verify: %+v %v", rep, err)
 		}
 	})
+}
+
+// auditReader is another account in a's scope with a's role, reading the log:
+// an account that changes settings does not see its own actions (三员分立),
+// so tests read what an actor did as a colleague would.
+func auditReader(a app.Actor) app.Actor {
+	a.AccountID += 1_000_000
+	a.Name = "审阅者"
+	return a
 }

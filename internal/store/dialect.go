@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -148,4 +149,14 @@ func (d Dialect) sealKeyID(col string) string {
 		return `split_part(` + col + `, '$', 2)`
 	}
 	return `substr(` + col + `, 5, instr(substr(` + col + `, 5), '$') - 1)`
+}
+
+// localHour is the hour (0–23) of the timestamp column col at a fixed
+// offset east of UTC in seconds, as an integer expression. col and the
+// offset come from the code, never from a request.
+func (d Dialect) localHour(col string, offset int) string {
+	if d == Postgres {
+		return fmt.Sprintf("CAST(EXTRACT(HOUR FROM (%s AT TIME ZONE 'UTC') + INTERVAL '%d seconds') AS INTEGER)", col, offset)
+	}
+	return fmt.Sprintf("CAST(strftime('%%H', %s, '%+d seconds') AS INTEGER)", col, offset)
 }

@@ -247,7 +247,7 @@ func TestDutyFileAndRanking(t *testing.T) {
 		if f, _ = db.FindDutyFile(ctx, office, w.qian.ID, 2024); f.Total.String() != "35" {
 			t.Fatalf("after delete: %s", f.Total)
 		}
-		entries, _, _ := db.FindAuditEntries(ctx, office, store.AuditFilter{Entity: "duty_rules"})
+		entries, _, _ := db.FindAuditEntries(ctx, auditReader(office), store.AuditFilter{Entity: "duty_rules"})
 		if len(entries) != 3 {
 			t.Fatalf("audit: %d", len(entries))
 		}

@@ -355,7 +355,7 @@ func TestElectionPaperLifecycle(t *testing.T) {
 		}
 		_, err = db.ConfirmElection(ctx, a, el.ID, app.Date{})
 		wantErr(t, "confirm twice", err, app.ECONFLICT, "", "已确认")
-		entries2, _, err := db.FindAuditEntries(ctx, a, store.AuditFilter{Entity: "election", EntityID: el.ID, Limit: 100})
+		entries2, _, err := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Entity: "election", EntityID: el.ID, Limit: 100})
 		if err != nil || len(entries2) < 10 {
 			t.Fatalf("audit: %d %v", len(entries2), err)
 		}
@@ -623,7 +623,7 @@ func TestElectionSecrecy(t *testing.T) {
 		if _, err := db.OpenElection(ctx, a, el.ID); err != nil {
 			t.Fatal(err)
 		}
-		auditBefore, _, _ := db.FindAuditEntries(ctx, a, store.AuditFilter{Limit: 1})
+		auditBefore, _, _ := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Limit: 1})
 
 		// Every member casts a distinct ballot, in a random order.
 		rng := rand.New(rand.NewPCG(4, 2024))
@@ -656,7 +656,7 @@ func TestElectionSecrecy(t *testing.T) {
 			}
 		}
 		// Nothing is audited or recorded per ballot while voting.
-		auditDuring, _, _ := db.FindAuditEntries(ctx, a, store.AuditFilter{Limit: 1})
+		auditDuring, _, _ := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Limit: 1})
 		if auditDuring[0].ID != auditBefore[0].ID {
 			t.Fatalf("audit rows written while voting: %+v", auditDuring[0])
 		}
@@ -751,7 +751,7 @@ func TestElectionSecrecy(t *testing.T) {
 				t.Fatalf("duty event %d: %+v", i, e)
 			}
 		}
-		closing, _, _ := db.FindAuditEntries(ctx, a, store.AuditFilter{Entity: "election", EntityID: el.ID, Action: "election_close"})
+		closing, _, _ := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Entity: "election", EntityID: el.ID, Action: "election_close"})
 		if len(closing) != 1 || !strings.Contains(closing[0].After, `"ballots_sha256"`) ||
 			!strings.Contains(closing[0].Summary, fmt.Sprintf("收回%d张", len(voters))) {
 			t.Fatalf("close audit: %+v", closing)

@@ -160,7 +160,7 @@ func TestMeetingSeating(t *testing.T) {
 		err = db.MoveRostrumGuest(ctx, a, m.ID, attending.ID, true)
 		wantErr(t, "move a 列席 guest", err, app.ENOTFOUND, "", "应邀出席人员")
 
-		entries, _, err := db.FindAuditEntries(ctx, a, store.AuditFilter{Entity: "meeting", EntityID: m.ID, Limit: 50})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Entity: "meeting", EntityID: m.ID, Limit: 50})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -224,7 +224,7 @@ func TestMeetingNumbering(t *testing.T) {
 		if total != 1 || got[0].ID != standing.ID {
 			t.Fatalf("on 2024-06-11: %d %+v", total, got)
 		}
-		entries, _, err := db.FindAuditEntries(ctx, city, store.AuditFilter{Entity: "meeting", EntityID: fourth.ID})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(city), store.AuditFilter{Entity: "meeting", EntityID: fourth.ID})
 		if err != nil || len(entries) != 1 || entries[0].Summary != "新建会议 十三届四次会议" {
 			t.Fatalf("audit: %+v %v", entries, err)
 		}
@@ -450,7 +450,7 @@ func TestMeetingSignInAndLeave(t *testing.T) {
 		if _, total, _ := db.FindDutyEvents(ctx, w.actorB, store.DutyFilter{}); total != 0 {
 			t.Fatalf("county B sees %d duty events of county A", total)
 		}
-		entries, _, _ := db.FindAuditEntries(ctx, a, store.AuditFilter{Entity: "meeting", EntityID: m.ID, Action: "close"})
+		entries, _, _ := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Entity: "meeting", EntityID: m.ID, Action: "close"})
 		if len(entries) != 1 || !strings.Contains(entries[0].Summary, "应到委员6人，实到3人，请假1人，不符合规定人数") {
 			t.Fatalf("close audit: %+v", entries)
 		}
@@ -616,7 +616,7 @@ func TestMeetingVotes(t *testing.T) {
 			t.Fatalf("voted events per vote: %v", perVote)
 		}
 		// Ballots are audited once, at close, with a digest; never one row each.
-		entries, _, _ := db.FindAuditEntries(ctx, a, store.AuditFilter{Entity: "meeting", EntityID: m.ID, Action: "vote_close"})
+		entries, _, _ := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Entity: "meeting", EntityID: m.ID, Action: "vote_close"})
 		if len(entries) != 3 || !strings.Contains(entries[2].Summary, "赞成2票，反对0票，弃权1票，未投票1人，未通过") ||
 			!strings.Contains(entries[2].After, `"ballots_sha256"`) {
 			t.Fatalf("vote audit: %+v", entries)

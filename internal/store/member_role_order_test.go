@@ -124,7 +124,7 @@ func TestMemberRoleOrder(t *testing.T) {
 		if names := memberNames(got); names != "丙副 甲副 乙副 李副" {
 			t.Fatalf("after the change = %s", names)
 		}
-		entries, _, err := db.FindAuditEntries(ctx, w.actorA, store.AuditFilter{Entity: "member", EntityID: bing.ID, Limit: 10})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(w.actorA), store.AuditFilter{Entity: "member", EntityID: bing.ID, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -133,7 +133,7 @@ func TestMemberCreateFindUpdate(t *testing.T) {
 			t.Fatalf("update onto taken id number: %v", err)
 		}
 
-		entries, _, err := db.FindAuditEntries(ctx, w.actorA, store.AuditFilter{Entity: "member", EntityID: m.ID, Limit: 10})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(w.actorA), store.AuditFilter{Entity: "member", EntityID: m.ID, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -575,11 +575,11 @@ func TestImportMembersAllOrNothing(t *testing.T) {
 		if len(seats) != 1 || seats[0].SpecialCommittee != "提案委员会" || seats[0].StartDate != w.term.StartDate {
 			t.Fatalf("seat = %+v", seats)
 		}
-		entries, total, _ := db.FindAuditEntries(ctx, w.actorA, store.AuditFilter{Action: "import", Limit: 10})
+		entries, total, _ := db.FindAuditEntries(ctx, auditReader(w.actorA), store.AuditFilter{Action: "import", Limit: 10})
 		if total != 1 || !strings.Contains(entries[0].Summary, "250") {
 			t.Fatalf("import audit = %+v", entries)
 		}
-		if _, all, _ := db.FindAuditEntries(ctx, w.actorA, store.AuditFilter{Entity: "member", Limit: 1}); all != 2 {
+		if _, all, _ := db.FindAuditEntries(ctx, auditReader(w.actorA), store.AuditFilter{Entity: "member", Limit: 1}); all != 2 {
 			t.Fatalf("audit rows for members = %d, want 2 (one create, one import)", all)
 		}
 		_ = existing

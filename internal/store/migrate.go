@@ -94,3 +94,7 @@ func (db *DB) applyMigration(ctx context.Context, name, body string) (bool, erro
 	}
 	return true, tx.Commit()
 }
+
+// auditAppendOnly creates the triggers that keep the audit log append-only
+// (auditTriggers).
+const auditAppendOnly = "0031_audit_append_only.sql"

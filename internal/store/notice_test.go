@@ -97,7 +97,7 @@ func TestNoticeSendCopiesContactsAndQueuesDeliveries(t *testing.T) {
 			t.Fatalf("deliveries %+v", ds)
 		}
 		// The audit log names the notice and its size, not the contacts.
-		entries, _, err := db.FindAuditEntries(ctx, w.actorA, store.AuditFilter{Entity: "notice"})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(w.actorA), store.AuditFilter{Entity: "notice"})
 		if err != nil {
 			t.Fatal(err)
 		}

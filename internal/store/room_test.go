@@ -150,7 +150,7 @@ func TestRoomCreateEditAndScope(t *testing.T) {
 		if _, total, _ := db.FindRooms(ctx, w.office, store.RoomFilter{}); total != 1 {
 			t.Fatalf("archived room listed: %d", total)
 		}
-		entries, _, _ := db.FindAuditEntries(ctx, w.office, store.AuditFilter{Entity: "room", EntityID: town.ID})
+		entries, _, _ := db.FindAuditEntries(ctx, auditReader(w.office), store.AuditFilter{Entity: "room", EntityID: town.ID})
 		if len(entries) != 2 {
 			t.Fatalf("audit rows for the room: %d", len(entries))
 		}

@@ -53,7 +53,7 @@ func TestTermCreateFindCurrent(t *testing.T) {
 			t.Errorf("current term before the first: %v, want not found", err)
 		}
 		// The creation is in the audit log of the county's chain.
-		entries, _, err := db.FindAuditEntries(ctx, a, store.AuditFilter{Entity: "term", EntityID: t13.ID})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Entity: "term", EntityID: t13.ID})
 		if err != nil || len(entries) != 1 || entries[0].Summary != "新建届次 东阿县政协第十三届" || entries[0].Chain != tr.countyA.ID {
 			t.Fatalf("audit = %+v, %v", entries, err)
 		}
@@ -208,7 +208,7 @@ func TestSectors(t *testing.T) {
 		if _, err := db.FindSectorByID(ctx, a, s1.ID); app.ErrorCode(err) != app.ENOTFOUND {
 			t.Errorf("deleted sector still found: %v", err)
 		}
-		entries, _, err := db.FindAuditEntries(ctx, a, store.AuditFilter{Entity: "sector", EntityID: s1.ID})
+		entries, _, err := db.FindAuditEntries(ctx, auditReader(a), store.AuditFilter{Entity: "sector", EntityID: s1.ID})
 		if err != nil || len(entries) != 3 {
 			t.Errorf("audit of sector: %d entries, %v; want create, update, delete", len(entries), err)
 		}

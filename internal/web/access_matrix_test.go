@@ -227,6 +227,8 @@ var accessMatrix = map[string]matrixRule{
 	"GET /api/v1/settings/security":                           perm(),
 	"PATCH /api/v1/settings/security":                         perm().refuse(403, "the security policy applies to the whole deployment: only a security administrator at the top of the tree saves it", auth.SecAdmin),
 	"GET /audit/verify":                                       perm().refuse(403, "verifying the whole chain is for the audit administrator at the top of the tree", auth.Office, auth.Auditor),
+	"GET /audit/review":                                       perm(),
+	"POST /audit/review":                                      perm(),
 	"GET /inbox":                                              perm(),
 	"GET /inbox/{id}":                                         rec("notice").refuse(404, "the inbox shows a notice only to its recipients (the own member)", auth.Admin, auth.Office, auth.Leader, auth.Coordinator, auth.Cadre, auth.Unit, auth.SecAdmin, auth.Auditor),
 	"GET /notices/{id}/recipients":                            rec("notice"),

@@ -337,9 +337,14 @@ func TestAccountEdit(t *testing.T) {
 	if status, _ := leaderClient.get("/"); status != http.StatusSeeOther {
 		t.Fatalf("disabled account still signed in: %d", status)
 	}
-	_, page = c.get("/accounts/" + id(leader.ID))
+	// A colleague reads the change in the account's history; office-a, who
+	// made it, does not read its own actions (三员分立).
+	_, page = e.login("office-city").get("/accounts/" + id(leader.ID))
 	if !strings.Contains(page, "停用") || !strings.Contains(page, "停用账号 leader-a") {
 		t.Fatalf("account page after disabling:\n%s", page)
+	}
+	if _, page = c.get("/accounts/" + id(leader.ID)); !strings.Contains(page, "停用") || strings.Contains(page, "停用账号 leader-a") {
+		t.Fatalf("office-a's account page shows its own action or not the status:\n%s", page)
 	}
 	// Nobody disables themselves.
 	me := acctByName(e, "office-a")

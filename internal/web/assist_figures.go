@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -187,9 +186,5 @@ func (s *Server) assistFiguresXLSX(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	sheet.Rows = append(sheet.Rows, []any{main.Sentence}, []any{main.Enterprise})
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheet); err != nil {
-		return app.Internal(err, "assist figures workbook")
-	}
-	return sendXLSX(w, main.OrgName+"帮扶工作统计.xlsx", "assist-figures.xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "assist_figures", main.OrgName+"帮扶工作统计.xlsx", "assist-figures.xlsx", sheet)
 }

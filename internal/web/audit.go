@@ -37,7 +37,8 @@ var auditEntities = []view.Option{
 
 // auditActions are the actions the filter offers.
 var auditActions = []string{"create", "update", "delete", "move", "archive", "import", "export",
-	"login", "login_failed", "logout", "password", "reset_password", "token", "settings_change"}
+	"login", "login_failed", "lockout", "logout", "password", "reset_password", "token", "settings_change",
+	"household_export", "household_reveal", "household_view", "audit_review"}
 
 func entityLabel(e string) string {
 	for _, o := range auditEntities {
@@ -55,12 +56,27 @@ func (s *Server) auditQuery(r *http.Request) (store.AuditFilter, map[string]stri
 	errs := map[string]string{}
 	f := store.AuditFilter{
 		Entity: strings.TrimSpace(q.Get("entity")),
-		Action: strings.TrimSpace(q.Get("action")),
 		Offset: queryInt(r, "offset", 0, 10_000_000),
 		Limit:  queryInt(r, "limit", auditPageSize, 200),
 	}
 	if f.Limit == 0 {
 		f.Limit = auditPageSize
+	}
+	// action: one, or several from the review's links (any of them).
+	for _, a := range q["action"] {
+		if a = strings.TrimSpace(a); a != "" {
+			f.Actions = append(f.Actions, a)
+		}
+	}
+	if len(f.Actions) == 1 {
+		f.Action, f.Actions = f.Actions[0], nil
+	}
+	switch q.Get("offhours") {
+	case "":
+	case "1":
+		f.OffHours = true
+	default:
+		errs["offhours"] = "应为 1"
 	}
 	if v := strings.TrimSpace(q.Get("entity_id")); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -111,9 +127,11 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	keep := url.Values{}
-	for _, k := range []string{"entity", "entity_id", "account", "action", "from", "to"} {
-		if v := strings.TrimSpace(q.Get(k)); v != "" {
-			keep.Set(k, v)
+	for _, k := range []string{"entity", "entity_id", "account", "action", "from", "to", "offhours"} {
+		for _, v := range q[k] {
+			if v = strings.TrimSpace(v); v != "" {
+				keep.Add(k, v)
+			}
 		}
 	}
 	actions := []view.Option{{Value: "", Label: "全部操作"}}
@@ -121,10 +139,16 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 		actions = append(actions, view.Option{Value: a, Label: audit.ActionLabel(a)})
 	}
 	l := view.AuditList{Rows: s.auditRows(entries), Entity: f.Entity, EntityID: q.Get("entity_id"),
-		Account: q.Get("account"), Action: f.Action, From: q.Get("from"), To: q.Get("to"),
+		Account: q.Get("account"), Action: f.Action, Actions: f.Actions, OffHours: f.OffHours, From: q.Get("from"), To: q.Get("to"),
 		EntityOptions: append([]view.Option{{Value: "", Label: "全部对象"}}, auditEntities...),
 		ActionOptions: actions, Errs: errs, Query: keep, CanVerify: mayVerifyAudit(r),
 		Pager: view.Pager{Total: total, Offset: f.Offset, Limit: f.Limit, Query: keep, Path: "/audit"}}
+	for i, a := range f.Actions {
+		if i > 0 {
+			l.ActionsLabel += "、"
+		}
+		l.ActionsLabel += audit.ActionLabel(a)
+	}
 	status := http.StatusOK
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
@@ -170,7 +194,11 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return app.Internal(err, "verify audit")
 	}
-	v := view.AuditVerifyResult{Chains: rep.Chains, Entries: rep.Entries}
+	v := view.AuditVerifyResult{Chains: rep.Chains, Entries: rep.Entries, Unprotected: rep.Unprotected,
+		Retention: store.AuditRetentionDays}
+	if !rep.Oldest.IsZero() {
+		v.Oldest = rep.Oldest.In(s.db.Loc).Format("2006-01-02")
+	}
 	for _, p := range rep.Problems {
 		v.Problems = append(v.Problems, p.String())
 	}

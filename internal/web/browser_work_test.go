@@ -736,8 +736,10 @@ func TestBrowserWorkDashboardExport(t *testing.T) {
 			t.Errorf("the roster's row for %s: %+v (store: %+v)", m.Name, r, m)
 		}
 	}
-	// The download is in the audit log.
-	if _, n, _ := e.db.FindAuditEntries(ctx, app.System, store.AuditFilter{Action: "export"}); n != 1 {
-		t.Errorf("%d exports in the audit log, want 1", n)
+	// Both downloads are in the audit log.
+	for _, entity := range []string{"dashboard", "member"} {
+		if _, n, _ := e.db.FindAuditEntries(ctx, app.System, store.AuditFilter{Action: "export", Entity: entity}); n != 1 {
+			t.Errorf("%d %s exports in the audit log, want 1", n, entity)
+		}
 	}
 }

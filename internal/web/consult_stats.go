@@ -1,12 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
 
-	"xieshang/internal/app"
 	"xieshang/internal/auth"
 	"xieshang/internal/org"
 	"xieshang/internal/store"
@@ -163,11 +161,7 @@ func (s *Server) consultStatsXLSX(w http.ResponseWriter, r *http.Request) error 
 	}
 	outcomes.Rows = append(outcomes.Rows, []any{"合计", "", "", fmt.Sprintf("有反馈%d项，无反馈%d项", st.WithFeedback, st.NoFeedback),
 		"", "", "", "", "", "从协商到反馈平均" + avg})
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, states, overdue, outcomes); err != nil {
-		return app.Internal(err, "consult stats workbook")
-	}
-	return sendXLSX(w, st.OrgName+year+"协商工作统计.xlsx", "consult-stats.xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "consult_stats", st.OrgName+year+"协商工作统计.xlsx", "consult-stats.xlsx", states, overdue, outcomes)
 }
 
 // topicSheet is a sheet of topics as the list shows them.
@@ -200,9 +194,5 @@ func (s *Server) consultTopicsXLSX(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, s.topicSheet("协商议题", "协商议题一览", ts)); err != nil {
-		return app.Internal(err, "topics workbook")
-	}
-	return sendXLSX(w, "协商议题.xlsx", "topics.xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "topic", "协商议题.xlsx", "topics.xlsx", s.topicSheet("协商议题", "协商议题一览", ts))
 }

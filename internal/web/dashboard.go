@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -331,9 +330,5 @@ func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range dashboardTables(d) {
 		sheets = append(sheets, xlsx.Sheet{Name: t.Sheet, Title: title + " · " + t.Title, Header: t.Head, Rows: t.Rows})
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheets...); err != nil {
-		return app.Internal(err, "dashboard workbook")
-	}
-	return sendXLSX(w, title+".xlsx", "dashboard.xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "dashboard", title+".xlsx", "dashboard.xlsx", sheets...)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -160,11 +159,8 @@ func (s *Server) dutyRankingXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	header, rows := dutyRankingRows(rk)
 	title := fmt.Sprintf("%d年度委员履职积分排名", rk.Year)
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, xlsx.Sheet{Name: "履职积分", Title: title, Header: header, Rows: rows}); err != nil {
-		return app.Internal(err, "write workbook")
-	}
-	return sendXLSX(w, title+".xlsx", fmt.Sprintf("duty-ranking-%d.xlsx", rk.Year), buf.Bytes())
+	return s.sendWorkbook(w, r, "duty_ranking", title+".xlsx", fmt.Sprintf("duty-ranking-%d.xlsx", rk.Year),
+		xlsx.Sheet{Name: "履职积分", Title: title, Header: header, Rows: rows})
 }
 
 // dutyRulesNote says which rules scored a year.
@@ -304,11 +300,8 @@ func (s *Server) dutyFileXLSX(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range f.Events {
 		events.Rows = append(events.Rows, []any{e.OccurredOn.String(), e.Label, e.Points.String(), e.Link.Title})
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, summary, events); err != nil {
-		return app.Internal(err, "write workbook")
-	}
-	return sendXLSX(w, title+".xlsx", fmt.Sprintf("duty-file-%d-%d.xlsx", f.MemberID, f.Year), buf.Bytes())
+	return s.sendWorkbook(w, r, "duty_file", title+".xlsx", fmt.Sprintf("duty-file-%d-%d.xlsx", f.MemberID, f.Year),
+		summary, events)
 }
 
 // --- Rules ---

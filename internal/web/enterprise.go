@@ -5,7 +5,6 @@ package web
 // needs-and-problems list, the ledger's .xlsx export, and the JSON API.
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
@@ -498,11 +497,7 @@ func (s *Server) enterpriseExport(w http.ResponseWriter, r *http.Request) error 
 		sheet.Rows = append(sheet.Rows, []any{i + 1, e.Name, e.USCC, e.OrgName, e.Sector, e.SizeLabel, e.Employees,
 			e.Address, e.Contact, e.ContactPhone, strings.Join(e.Liaisons, "、"), e.Problems, e.OpenProblems, e.Note})
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheet); err != nil {
-		return app.Internal(err, "write enterprise ledger")
-	}
-	return sendXLSX(w, "包联企业台账.xlsx", "enterprises.xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "enterprise", "包联企业台账.xlsx", "enterprises.xlsx", sheet)
 }
 
 // --- API ---

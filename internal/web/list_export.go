@@ -86,6 +86,25 @@ func (s *Server) sendSheet(w http.ResponseWriter, r *http.Request, name, fallbac
 	return sendXLSX(w, name, fallback, buf.Bytes())
 }
 
+// sendWorkbook writes sheets as one workbook named name and answers it as a
+// download, after writing the export's audit row like sendSheet: who took
+// which workbook with how many rows, with which filters. entity names the
+// kind of record exported.
+func (s *Server) sendWorkbook(w http.ResponseWriter, r *http.Request, entity, name, fallback string, sheets ...xlsx.Sheet) error {
+	rows := 0
+	for _, sh := range sheets {
+		rows += len(sh.Rows)
+	}
+	if err := s.db.RecordExport(r.Context(), actor(r), entity, strings.TrimSuffix(name, ".xlsx"), rows, r.URL.RawQuery); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := xlsx.Write(&buf, sheets...); err != nil {
+		return app.Internal(err, "write "+fallback)
+	}
+	return sendXLSX(w, name, fallback, buf.Bytes())
+}
+
 // exportTitle is a sheet title with the export date.
 func (s *Server) exportTitle(what string) string {
 	return what + "（导出日期：" + s.db.Today().String() + "）"

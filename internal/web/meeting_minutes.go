@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -260,9 +259,5 @@ func (s *Server) meetingAttendanceSheet(w http.ResponseWriter, r *http.Request) 
 	n := func(k int) string { return strconv.Itoa(k) + "人" }
 	sheet.Rows = append(sheet.Rows, []any{"合计", "应到" + n(att.Expected), "", "实到" + n(att.Present), "",
 		"迟到" + n(att.Late), "请假" + n(att.Excused), "缺席" + n(att.Absent)})
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheet); err != nil {
-		return app.Internal(err, "attendance sheet")
-	}
-	return sendXLSX(w, full+"签到表.xlsx", "attendance-"+app.Itoa(id)+".xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "meeting", full+"签到表.xlsx", "attendance-"+app.Itoa(id)+".xlsx", sheet)
 }

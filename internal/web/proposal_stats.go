@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -337,9 +336,5 @@ func (s *Server) proposalStatsXLSX(w http.ResponseWriter, r *http.Request) error
 	for _, b := range blocks {
 		sheets = append(sheets, xlsx.Sheet{Name: b.Sheet, Title: heading + b.Title, Header: b.Header, Rows: b.Rows})
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheets...); err != nil {
-		return app.Internal(err, "proposal stats workbook")
-	}
-	return sendXLSX(w, heading+"提案统计.xlsx", "proposal-stats.xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "proposal_stats", heading+"提案统计.xlsx", "proposal-stats.xlsx", sheets...)
 }

@@ -54,6 +54,7 @@ func page(r *http.Request, title, nav string) view.Page {
 // only known keys are shown, so a link cannot put arbitrary text on a page.
 var flashMessages = map[string]string{
 	"saved":    "已保存",
+	"reviewed": "已记录审阅确认",
 	"created":  "已创建",
 	"moved":    "已调整隶属关系",
 	"archived": "已撤销",

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,9 +123,5 @@ func (s *Server) reportStatsXLSX(w http.ResponseWriter, r *http.Request) error {
 	for _, au := range st.Authors {
 		members.Rows = append(members.Rows, []any{au.Name, au.Sector, au.Submitted, au.Adopted})
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, summary, sectors, members); err != nil {
-		return app.Internal(err, "report stats workbook")
-	}
-	return sendXLSX(w, title+"统计.xlsx", "report-stats.xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "report_stats", title+"统计.xlsx", "report-stats.xlsx", summary, sectors, members)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -636,10 +635,6 @@ func (s *Server) roomCoverageSheet(w http.ResponseWriter, r *http.Request) error
 		sheet.Rows = append(sheet.Rows, []any{strings.Repeat("　", c.Level) + c.Org.Name, c.Org.KindLabel(), c.Villages,
 			c.Covered, c.Percent(), c.Rooms, strings.Join(unc, "、")})
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheet); err != nil {
-		return app.Internal(err, "room coverage sheet")
-	}
 	stamp := s.db.Today().String()
-	return sendXLSX(w, "议事室覆盖情况-"+stamp+".xlsx", "room-coverage-"+stamp+".xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "room", "议事室覆盖情况-"+stamp+".xlsx", "room-coverage-"+stamp+".xlsx", sheet)
 }

@@ -95,6 +95,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *Server {
 		s.accountRoutes(),
 		s.auditRoutes(),
 		s.settingsRoutes(),
+		s.auditReviewRoutes(),
 		s.noticeRoutes(),
 		s.meetingRoutes(),
 		s.meetingLiveRoutes(),

@@ -6,7 +6,6 @@ package web
 // the rectification list's .xlsx export, and the JSON API.
 
 import (
-	"bytes"
 	"net/http"
 
 	"xieshang/internal/app"
@@ -344,11 +343,7 @@ func (s *Server) visitCampaignExport(w http.ResponseWriter, r *http.Request) err
 		sheet.Rows = append(sheet.Rows, []any{i + 1, p.RaisedOn, p.CategoryLabel, p.HouseholdName, p.Description,
 			p.Department, p.StatusLabel, p.Resolution, p.ResolvedOn})
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheet); err != nil {
-		return app.Internal(err, "write rectification list")
-	}
-	return sendXLSX(w, c.Title+"问题整改清单.xlsx", "rectification.xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "visit_campaign", c.Title+"问题整改清单.xlsx", "rectification.xlsx", sheet)
 }
 
 // --- API ---
