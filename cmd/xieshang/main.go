@@ -41,6 +41,7 @@ Commands:
   backup        make a consistent copy of the database while it runs (PostgreSQL: pg_dump -Fc)
   audit verify  check the audit log's hash chains
   keys          encryption keys of personal fields: new, add, rotate, status (国密 SM4)
+  security check  inspect this deployment against the 等保 level-3 controls (README "Compliance")
   duty-tally    rebuild the members' duty tally from the duty events
   search-index  rebuild the search index from the records (--verify: only compare)
   press parse   read a newspaper page's text into items, as JSON (no database)
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return cmdAudit(ctx, rest, stdout)
 	case "keys":
 		return cmdKeys(ctx, rest, stdout)
+	case "security":
+		return cmdSecurity(ctx, rest, stdout)
 	case "duty-tally":
 		return cmdDutyTally(ctx, rest, stdout)
 	case "search-index":
