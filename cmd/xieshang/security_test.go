@@ -61,7 +61,7 @@ func TestSecurityFindings(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name, control, want string
-		change          func(*secState)
+		change              func(*secState)
 	}{
 		{"plaintext", "personal fields", "FAIL 2 of", func(s *secState) { s.SealedByKey[""] = 2 }},
 		{"old key", "personal fields", "WARN 3 of 103", func(s *secState) {}},
