@@ -230,7 +230,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer db.Close()
 	// Values written before keys were configured are sealed now, before
 	// anything is served; a rotation is the separate `keys rotate`.
-	if rep, err := db.Reseal(ctx, false, 500, nil); err != nil {
+	if rep, err := db.ResealAtStart(ctx); err != nil {
 		return err
 	} else if n := rep.Total(); n > 0 {
 		log.Info("sealed personal fields written before encryption", "values", n)

@@ -118,6 +118,21 @@ func (r ResealReport) Total() int {
 	return n
 }
 
+// ResealAtStart seals what was written before encryption was configured,
+// once: a database whose start pass has run (seal_pass) is not scanned again,
+// since every write since migration 0032 seals. Loaders that write in bulk
+// call Reseal themselves.
+func (db *DB) ResealAtStart(ctx context.Context) (ResealReport, error) {
+	var done int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM seal_pass`).Scan(&done); err != nil {
+		return ResealReport{}, app.Internal(err, "reseal: seal_pass")
+	}
+	if done > 0 {
+		return ResealReport{Rewritten: map[string]int{}}, nil
+	}
+	return db.Reseal(ctx, false, 500, nil)
+}
+
 // Reseal rewrites, in batches of batch rows each in its own short
 // transaction, every sealed column's values that are not sealed under the
 // current master key: plaintext written before keys were configured (and its
@@ -165,6 +180,10 @@ func (db *DB) Reseal(ctx context.Context, all bool, batch int, progress func(Sea
 			rep.Batches++
 			after = last
 		}
+	}
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO seal_pass (id, done_at) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
+		db.Now().UTC()); err != nil {
+		return rep, app.Internal(err, "reseal: note the pass")
 	}
 	return rep, nil
 }
