@@ -95,18 +95,7 @@ func mustFind(t *testing.T, db *store.DB, a app.Actor, f store.MemberFilter) []m
 func TestMemberListCacheSeesOtherNodes(t *testing.T) {
 	ctx := context.Background()
 	dsn := storetest.DSN(t, store.SQLite)
-	open := func() *store.DB {
-		db, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		db.SetKeys(storetest.Keys)
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return db
-	}
+	open := func() *store.DB { return storetest.OpenDSN(t, dsn) }
 	a, b := open(), open()
 	w := buildMemberWorld(t, a)
 	b.Now = a.Now

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"xieshang/internal/app"
-	"xieshang/internal/auth"
 	"xieshang/internal/member"
 	"xieshang/internal/seal"
 	"xieshang/internal/store"
@@ -25,15 +24,7 @@ import (
 func openWithKeys(t *testing.T, d store.Dialect, text string) (*store.DB, string) {
 	t.Helper()
 	dsn := storetest.DSN(t, d)
-	db, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Argon2 = auth.FastArgon2
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.OpenDSN(t, dsn)
 	keys, err := seal.Parse(text)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +36,13 @@ func openWithKeys(t *testing.T, d store.Dialect, text string) (*store.DB, string
 // rawValues reads a column as the database holds it.
 func rawValues(t *testing.T, db *store.DB, table, column string) []string {
 	t.Helper()
-	rows, err := db.WritePool().QueryContext(context.Background(), `SELECT `+column+` FROM `+table+` WHERE `+column+` <> '' ORDER BY id`)
+	return queryStrings(t, db, `SELECT `+column+` FROM `+table+` WHERE `+column+` <> '' ORDER BY id`)
+}
+
+// queryStrings runs a query of one text column and returns its values.
+func queryStrings(t *testing.T, db *store.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.WritePool().QueryContext(context.Background(), query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +54,9 @@ func rawValues(t *testing.T, db *store.DB, table, column string) []string {
 			t.Fatal(err)
 		}
 		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -316,20 +316,7 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 // indexRows lists the index by kind, record and digest.
 func indexRows(t *testing.T, db *store.DB) []string {
 	t.Helper()
-	rows, err := db.ElectionTestQuery(context.Background(), `SELECT kind || ':' || ref_id || ':' || digest FROM search_doc ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return queryStrings(t, db, `SELECT kind || ':' || ref_id || ':' || digest FROM search_doc ORDER BY 1`)
 }
 
 // Whatever is typed, the database never sees a malformed query: the answer is

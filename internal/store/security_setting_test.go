@@ -16,18 +16,7 @@ import (
 func twoNodes(t *testing.T, d store.Dialect) (*store.DB, *store.DB) {
 	t.Helper()
 	dsn := storetest.DSN(t, d)
-	open := func() *store.DB {
-		db, err := store.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		db.Argon2 = auth.FastArgon2
-		if _, err := db.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		return db
-	}
+	open := func() *store.DB { return storetest.OpenDSN(t, dsn) }
 	return open(), open()
 }
 

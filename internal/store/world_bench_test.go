@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"xieshang/internal/app"
+	"xieshang/internal/seal"
 	"xieshang/internal/store"
 )
 
@@ -28,6 +29,9 @@ func BenchmarkWorldDashboard(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	if keys, _, err := seal.ForDatabase(dsn, !store.IsPostgres(dsn)); err == nil {
+		db.SetKeys(keys) // the world's own key file (scripts/bench)
+	}
 	t0 := time.Now()
 	applied, err := db.Migrate(ctx)
 	if err != nil {

@@ -119,7 +119,14 @@ var Keys = func() *seal.Keys {
 // end of the test.
 func OpenDialect(t testing.TB, d store.Dialect) *store.DB {
 	t.Helper()
-	dsn := DSN(t, d)
+	return OpenDSN(t, DSN(t, d))
+}
+
+// OpenDSN opens and migrates the database at dsn as the tests use it — cheap
+// password hashing, the test key ring — and closes it at the end of the
+// test. Opening one DSN twice gives two app nodes sharing a database.
+func OpenDSN(t testing.TB, dsn string) *store.DB {
+	t.Helper()
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
