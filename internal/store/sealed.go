@@ -95,7 +95,7 @@ func (db *DB) minorCutoff() string {
 	return db.Today().Time(db.Loc).AddDate(-18, 0, 0).Format(time.DateOnly)
 }
 
-// sealPerson seals a person's name when the person is a minor on the day.
+// sealPersonName seals a person's name when the person is a minor on the day.
 func (db *DB) sealPersonName(name, birth string) (string, error) {
 	if birth == "" || birth <= db.minorCutoff() {
 		return name, nil
