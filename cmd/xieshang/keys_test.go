@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"xieshang/internal/storetest"
 )
@@ -95,4 +98,53 @@ func TestKeysAddRotate(t *testing.T) {
 		!strings.Contains(s, "master key k2: current") || strings.Contains(s, " k1 ") {
 		t.Fatalf("rotate printed:\n%s", s)
 	}
+}
+
+// TestKeysReloadOnHUP: a running server takes a master key added to its key
+// file at SIGHUP (the step before `keys rotate`), and keeps the keys it has
+// when the file it is sent to read is broken.
+func TestKeysReloadOnHUP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	path, keys := filepath.Join(dir, "x.db"), filepath.Join(dir, "keys")
+	t.Setenv("XIESHANG_KEYS", "")
+	t.Setenv("XIESHANG_KEY_FILE", keys)
+	var out bytes.Buffer
+	ctx := context.Background()
+	for _, args := range [][]string{{"keys", "new", "--out", keys}, {"migrate", "--db", path}} {
+		if err := run(ctx, args, &out, &out); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out.String())
+		}
+	}
+	s := &crashServer{t: t, bin: buildBinary(t), dsn: path, addr: freeAddr(t), args: []string{"--log-level", "info"}}
+	s.start()
+	defer s.stop()
+	waitLog := func(want string) {
+		t.Helper()
+		for range 200 {
+			if strings.Contains(s.output(), want) {
+				return
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		t.Fatalf("the server did not log %q:\n%s", want, s.output())
+	}
+	if err := run(ctx, []string{"keys", "add", "--db", path, "--id", "k2"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog("master_keys=k1,k2 current=k2")
+
+	good, _ := os.ReadFile(keys)
+	os.WriteFile(keys, []byte("index 00\n"), 0o600)
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog("reload keys: kept the keys in use")
+	os.WriteFile(keys, good, 0o600)
+	res, err := http.Get("http://" + s.addr + "/healthz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz after a failed reload: %v %v", res, err)
+	}
+	res.Body.Close()
 }
