@@ -187,7 +187,7 @@ func TestOversizedUploadIs413OnEveryPostRoute(t *testing.T) {
 	e := newEnvWith(t, serverOpts{cfg: web.Config{MaxUploadBytes: limit}})
 	// The system admin holds every permission but a handling unit's and
 	// the security and audit administrators' (三员分立).
-	admin, unit, sec := e.login("admin"), e.login("unit-a"), e.login("secadmin")
+	admin, unit, sec, aud := e.login("admin"), e.login("unit-a"), e.login("secadmin"), e.login("auditor")
 	param := regexp.MustCompile(`\{[^}]+\}`)
 	big := bytes.Repeat([]byte("%PDF-1.4 "), limit/8)
 	n := 0
@@ -201,6 +201,8 @@ func TestOversizedUploadIs413OnEveryPostRoute(t *testing.T) {
 		case rt.Perm == "" || auth.Admin.Can(rt.Perm):
 		case auth.SecAdmin.Can(rt.Perm):
 			c = sec
+		case auth.Auditor.Can(rt.Perm):
+			c = aud
 		default:
 			c = unit
 		}
