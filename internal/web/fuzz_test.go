@@ -128,8 +128,9 @@ func FuzzForm(f *testing.F) {
 		names := []string{"name", "sort", "id", "date", "ok", "missing"}
 		n := 0
 		for k := range r.PostForm {
-			// Handlers ask for fixed names; any valid one may be asked for.
-			if !utf8.ValidString(k) {
+			// Handlers ask for fixed names, short identifiers; any valid one
+			// of such a length may be asked for (an error names the field).
+			if !utf8.ValidString(k) || utf8.RuneCountInString(k) > 64 {
 				continue
 			}
 			if n++; n > 20 {
