@@ -101,7 +101,7 @@ func Parse(text string) (*Keys, error) {
 			k.masters[f[1]] = aead
 			k.ids = append(k.ids, f[1])
 		default:
-			return nil, fmt.Errorf("seal: key entry %d: expected \"index HEX\" or \"master ID HEX\"", n+1)
+			return nil, fmt.Errorf("seal: key entry %d: expected \"index HEX\" or \"master ID HEX\"", n)
 		}
 	}
 	if k.index == nil {
