@@ -79,11 +79,7 @@ func (s *Server) sendSheet(w http.ResponseWriter, r *http.Request, name, fallbac
 	if more {
 		sheet.Title += "（仅前" + app.Itoa(maxExportRows) + "条，请缩小筛选范围）"
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheet); err != nil {
-		return app.Internal(err, "write "+fallback)
-	}
-	return sendXLSX(w, name, fallback, buf.Bytes())
+	return writeXLSX(w, name, fallback, sheet)
 }
 
 // sendWorkbook writes sheets as one workbook named name and answers it as a
@@ -98,6 +94,12 @@ func (s *Server) sendWorkbook(w http.ResponseWriter, r *http.Request, entity, na
 	if err := s.db.RecordExport(r.Context(), actor(r), entity, strings.TrimSuffix(name, ".xlsx"), rows, r.URL.RawQuery); err != nil {
 		return err
 	}
+	return writeXLSX(w, name, fallback, sheets...)
+}
+
+// writeXLSX writes sheets as one workbook and answers it as a download
+// (sendXLSX); the callers have logged the export.
+func writeXLSX(w http.ResponseWriter, name, fallback string, sheets ...xlsx.Sheet) error {
 	var buf bytes.Buffer
 	if err := xlsx.Write(&buf, sheets...); err != nil {
 		return app.Internal(err, "write "+fallback)

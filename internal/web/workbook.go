@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,18 +45,8 @@ func (s *Server) yearWorkbook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := xlsx.Write(&buf, sheets...); err != nil {
-		return app.Internal(err, "write year workbook")
-	}
-	rows := 0
-	for _, sh := range sheets {
-		rows += len(sh.Rows)
-	}
-	if err := s.db.RecordExport(r.Context(), actor(r), "workbook", name+strconv.Itoa(year)+"年度工作台账", rows, r.URL.RawQuery); err != nil {
-		return err
-	}
-	return sendXLSX(w, name+strconv.Itoa(year)+"年度工作台账.xlsx", "workbook-"+strconv.Itoa(year)+".xlsx", buf.Bytes())
+	return s.sendWorkbook(w, r, "workbook", name+strconv.Itoa(year)+"年度工作台账.xlsx", "workbook-"+strconv.Itoa(year)+".xlsx",
+		sheets...)
 }
 
 // buildYearWorkbook reads the year's records of orgID's subtree (0: the
