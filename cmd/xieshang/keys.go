@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -54,7 +55,7 @@ func ensureDemoKeys(dsn string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dirOf(dsn), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dsn), 0o755); err != nil {
 		return err
 	}
 	if err := os.WriteFile(dsn+".keys", []byte(text), 0o600); err != nil {
@@ -62,13 +63,6 @@ func ensureDemoKeys(dsn string, out io.Writer) error {
 	}
 	fmt.Fprintln(out, "已生成演示用加密密钥 (demo encryption keys written to)", dsn+".keys")
 	return nil
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
 }
 
 // reloadKeysOnHUP re-reads the key file at SIGHUP, so that a master key
