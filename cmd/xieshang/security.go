@@ -36,21 +36,18 @@ type secFinding struct {
 // secState is what the check read; secFindings judges it (a pure function,
 // tested as rules).
 type secState struct {
-	KeySource      string
-	KeyFileMode    os.FileMode // 0 when the keys are not in a file
-	KeyBesideDB    bool
-	Current        string
-	MasterKeys     []string
-	SealedByKey    map[string]int // all sealed columns together; "" plaintext
-	AuditHash      string         // XIESHANG_AUDIT_HASH, "" for SM3
-	Audit          store.VerifyReport
-	MissingTrigger []string
-	Oldest         time.Time
-	HasEntries     bool
-	Policy         auth.SecurityPolicy
-	EnabledByRole  map[auth.Role]int
-	SecureCookies  bool
-	Probe          *secProbe // nil without --url
+	KeySource     string
+	KeyFileMode   os.FileMode // 0 when the keys are not in a file
+	KeyBesideDB   bool
+	Current       string
+	MasterKeys    []string
+	SealedByKey   map[string]int     // all sealed columns together; "" plaintext
+	AuditHash     string             // XIESHANG_AUDIT_HASH, "" for SM3
+	Audit         store.VerifyReport // with the missing triggers and the oldest entry
+	Policy        auth.SecurityPolicy
+	EnabledByRole map[auth.Role]int
+	SecureCookies bool
+	Probe         *secProbe // nil without --url
 }
 
 // secProbe is what the running server answered at /login.
@@ -109,14 +106,14 @@ func secFindings(s secState) []secFinding {
 	} else {
 		add("PASS", "安全审计 audit chains intact", "%d chains, %d entries verified", s.Audit.Chains, s.Audit.Entries)
 	}
-	if len(s.MissingTrigger) > 0 {
-		add("FAIL", "安全审计 audit records protected from deletion", "triggers missing: %s; run `xieshang migrate`", strings.Join(s.MissingTrigger, ", "))
+	if len(s.Audit.Unprotected) > 0 {
+		add("FAIL", "安全审计 audit records protected from deletion", "triggers missing: %s; run `xieshang migrate`", strings.Join(s.Audit.Unprotected, ", "))
 	} else {
 		add("PASS", "安全审计 audit records protected from deletion", "append-only triggers refuse UPDATE and DELETE on audit_log")
 	}
 	oldest := "no entries yet"
-	if s.HasEntries {
-		oldest = "oldest entry " + s.Oldest.Format("2006-01-02")
+	if !s.Audit.Oldest.IsZero() {
+		oldest = "oldest entry " + s.Audit.Oldest.Format("2006-01-02")
 	}
 	if s.Policy.AuditRetentionDays < 180 {
 		add("FAIL", "安全审计 retention ≥ 180 days", "retention set to %d days (%s)", s.Policy.AuditRetentionDays, oldest)
@@ -254,12 +251,6 @@ func readSecState(ctx context.Context, db *store.DB, dsn string) (secState, erro
 		}
 	}
 	if s.Audit, err = db.VerifyAudit(ctx); err != nil {
-		return s, err
-	}
-	if s.MissingTrigger, err = db.MissingAuditTriggers(ctx); err != nil {
-		return s, err
-	}
-	if s.Oldest, s.HasEntries, err = db.OldestAuditEntry(ctx); err != nil {
 		return s, err
 	}
 	set, err := db.SecuritySettings(ctx)

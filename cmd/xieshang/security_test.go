@@ -23,8 +23,8 @@ func goodState() secState {
 	return secState{
 		KeySource: "/etc/xieshang/keys", KeyFileMode: 0o600, Current: "k2", MasterKeys: []string{"k1", "k2"},
 		SealedByKey: map[string]int{"k1": 3, "k2": 100},
-		Audit:       store.VerifyReport{Chains: 3, Entries: 500, ByAlg: map[string]int64{audit.AlgSM3: 500}},
-		Oldest:      time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), HasEntries: true,
+		Audit: store.VerifyReport{Chains: 3, Entries: 500, ByAlg: map[string]int64{audit.AlgSM3: 500},
+			Oldest: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
 		Policy: auth.SecurityPolicy{PasswordMinLength: 12, PasswordMinClasses: 3, PasswordMaxAgeDays: 90,
 			ThrottleFailures: 5, LockAfter: 10, LockMinutes: 30, SessionIdleMinutes: 30, SessionAbsoluteHours: 12,
 			AuditRetentionDays: 180},
@@ -74,7 +74,7 @@ func TestSecurityFindings(t *testing.T) {
 			s.Audit.Problems = []audit.Problem{{Chain: 2, Seq: 7}}
 		}},
 		{"trigger dropped", "protected from deletion", "FAIL triggers missing: audit_log_no_delete", func(s *secState) {
-			s.MissingTrigger = []string{"audit_log_no_delete"}
+			s.Audit.Unprotected = []string{"audit_log_no_delete"}
 		}},
 		{"short retention", "retention", "FAIL retention set to 90", func(s *secState) { s.Policy.AuditRetentionDays = 90 }},
 		{"weak passwords", "password complexity", "WARN", func(s *secState) { s.Policy.PasswordMinClasses = 2 }},
