@@ -536,7 +536,7 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "oldest entry: %s\n", rep.Oldest.In(db.Loc).Format("2006-01-02 15:04:05 MST"))
 	}
 	fmt.Fprintf(stdout, "retention: entries are never deleted (the database refuses changes and deletions), so the log is kept at least %d days\n",
-		store.AuditRetentionDays)
+		auth.DefaultAuditRetentionDays)
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "  PROBLEM:", p)
 	}

@@ -348,10 +348,9 @@ type VerifyReport struct {
 	Oldest      time.Time // the oldest entry's time; zero when the log is empty
 }
 
-// AuditRetentionDays is how long audit entries are kept at least (等保 2.0
-// level 3: 180 days). The log has no delete path and the database refuses
-// deletions (migration 0031), so every entry is kept as long as the database.
-const AuditRetentionDays = 180
+// The log has no delete path and the database refuses deletions (migration
+// 0031), so every entry is kept as long as the database: at least the
+// retention of the security policy (auth.DefaultAuditRetentionDays, 180 days).
 
 // auditTriggers are the triggers of migration 0031 that keep the log
 // append-only, by dialect.
@@ -397,7 +396,7 @@ func (db *DB) MissingAuditTriggers(ctx context.Context) ([]string, error) {
 
 // OldestAuditEntry is the time of the deployment's oldest audit entry, and
 // false when the log is empty: with nothing ever deleted, the log reaches
-// back to it (AuditRetentionDays).
+// back to it.
 func (db *DB) OldestAuditEntry(ctx context.Context) (time.Time, bool, error) {
 	var at time.Time
 	err := db.read.QueryRowContext(ctx, `SELECT at FROM audit_log ORDER BY at, id LIMIT 1`).Scan(&at)

@@ -195,7 +195,7 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 		return app.Internal(err, "verify audit")
 	}
 	v := view.AuditVerifyResult{Chains: rep.Chains, Entries: rep.Entries, Unprotected: rep.Unprotected,
-		Retention: store.AuditRetentionDays}
+		Retention: auth.DefaultAuditRetentionDays}
 	if !rep.Oldest.IsZero() {
 		v.Oldest = rep.Oldest.In(s.db.Loc).Format("2006-01-02")
 	}
