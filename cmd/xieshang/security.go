@@ -59,6 +59,9 @@ type secProbe struct {
 	Err        error
 }
 
+// threeAdmins are the roles 三员分立 separates; the check counts their accounts.
+var threeAdmins = []auth.Role{auth.Admin, auth.SecAdmin, auth.Auditor}
+
 func secFindings(s secState) []secFinding {
 	var out []secFinding
 	add := func(status, control, format string, a ...any) {
@@ -145,7 +148,7 @@ func secFindings(s secState) []secFinding {
 	add("WARN", "身份鉴别 two-factor authentication", "not provided by the platform: level 3 asks for two factors, one cryptographic — put a certificate (SM2/USBKey) VPN or gateway in front")
 	// 访问控制: 三员分立
 	var missing []string
-	for _, r := range []auth.Role{auth.Admin, auth.SecAdmin, auth.Auditor} {
+	for _, r := range threeAdmins {
 		if s.EnabledByRole[r] == 0 {
 			missing = append(missing, r.Label())
 		}
@@ -259,7 +262,7 @@ func readSecState(ctx context.Context, db *store.DB, dsn string) (secState, erro
 	}
 	s.Policy = set.Policy
 	enabled := false
-	for _, r := range auth.Roles {
+	for _, r := range threeAdmins {
 		_, n, err := db.FindAccounts(ctx, app.System, store.AccountFilter{Role: r, Disabled: &enabled, Limit: 1})
 		if err != nil {
 			return s, err
